@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# make check: deps, tree, checkpatch, kernel, kunit, selftests, guest-test.
+# One result line per check in build/results.txt; the last line printed is the
+# summary "N passed, N failed, N skipped". Exit status non-zero on any failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$BUILD"
+rm -f "$RESULTS"
+t0=$SECONDS
+
+step() {	# step NAME COMMAND...: run, time, record PASS/FAIL for NAME
+	local name=$1 s=$SECONDS rc=0; shift
+	note "$name"
+	"$@" || rc=$?
+	printf '== %s: %s in %ss\n' "$name" "$([ $rc -eq 0 ] && echo ok || echo FAILED)" $((SECONDS - s))
+	echo "$name $((SECONDS - s))" >> "$BUILD/timings.txt"
+	return $rc
+}
+: > "$BUILD/timings.txt"
+
+ok=1
+step deps "$TOP/scripts/deps.sh" && record PASS deps || { record FAIL deps; ok=0; }
+if [ $ok = 1 ]; then
+	step tree "$TOP/scripts/tree.sh" && record PASS tree || { record FAIL tree; ok=0; }
+fi
+if [ $ok = 1 ]; then
+	step checkpatch "$TOP/scripts/checkpatch.sh" || true
+	if step kernel "$TOP/scripts/kernel.sh"; then
+		record PASS build:kernel
+		kernel_ok=1
+	else
+		record FAIL build:kernel; kernel_ok=0
+	fi
+	if step selftests "$TOP/scripts/selftests.sh"; then
+		record PASS build:selftests
+	else
+		record FAIL build:selftests
+	fi
+	if [ $kernel_ok = 1 ]; then
+		step kunit "$TOP/scripts/kunit.sh" || true
+		step guest-test "$TOP/scripts/guest-test.sh" || true
+		step harness "$TOP/scripts/harness-test.sh" || true
+	else
+		record FAIL kunit "not run: the kernel did not build"
+		record FAIL guest-test "not run: the kernel did not build"
+	fi
+fi
+
+echo
+echo "==== results ($((SECONDS - t0))s; build/results.txt) ===="
+grep -E '^(FAIL|XFAIL|SKIP) ' "$RESULTS" | sed 's/^/  /'
+pass=$(grep -cE '^(PASS|XFAIL) ' "$RESULTS")
+fail=$(grep -c '^FAIL ' "$RESULTS")
+skip=$(grep -c '^SKIP ' "$RESULTS")
+xfail=$(grep -c '^XFAIL ' "$RESULTS")
+[ "$xfail" -gt 0 ] && echo "($xfail expected failure(s) counted as passed, listed above as XFAIL)"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

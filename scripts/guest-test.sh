@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Boot the test kernel, run the guest's tests, record one result per subtest.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+DEADLINE=${DEADLINE:-900}
+"$TOP/scripts/initramfs.sh"
+rc=0
+"$TOP/scripts/guest.sh" test "$DEADLINE" "$@" || rc=$?
+out=$BUILD/guest-test.out
+console=$BUILD/guest-test.console
+"$TOP/scripts/tap-results.py" "$out" "guest:" >> "$RESULTS"
+[ $rc -eq 0 ] && record PASS "guest:boot" || record FAIL "guest:boot" "panic or hang, see $console"
+# The kernel log must be clean: no WARN, BUG, lockdep report or oops.
+splat=$(grep -nE 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|inconsistent lock state|UBSAN|INFO: task .* blocked' "$console" | head -n 5 || true)
+if [ -n "$splat" ]; then
+	record FAIL "guest:kernel-log-clean" "$(echo "$splat" | head -n1 | cut -c1-120)"
+	echo "kernel log has warnings:"; echo "$splat"
+else
+	record PASS "guest:kernel-log-clean"
+fi
+exit $rc

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Boot the guest kernel in QEMU (TCG) and wait for it, with a wall-clock deadline.
+#   scripts/guest.sh MODE [DEADLINE_S] [EXTRA KERNEL ARGS...]
+# MODE is passed as guest.mode= (test, kunit, demo, bench, panic, hang).
+# Writes build/guest-MODE.{console,out}; streams the .out (results channel)
+# unless QUIET=1. Exit status: 0 finished, 1 panic / hang / no finish marker.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+mode=${1:?mode}; deadline=${2:-600}; shift $(( $# >= 2 ? 2 : 1 ))
+KERNEL=${KERNEL:-$KOBJ/arch/x86/boot/bzImage}
+INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
+TAG=${TAG:-$mode}
+need_cmds qemu-system-x86_64 mkfs.xfs truncate
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL -- run 'make kernel'"
+[ -f "$INITRD" ] || die "no initramfs at $INITRD"
+
+console=$BUILD/guest-$TAG.console
+out=$BUILD/guest-$TAG.out
+disk=$BUILD/guest-$TAG-xfs.img
+rm -f "$console" "$out" "$disk"
+: > "$console"; : > "$out"
+# A fresh XFS filesystem for each boot, made on the host.
+truncate -s 512M "$disk"
+mkfs.xfs -q -f "$disk"
+
+# 1 GiB of boot memory, 512 MiB more in an ACPI pc-dimm that the guest onlines
+# to ZONE_MOVABLE (CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE), a 64 MiB CMA area.
+cmdline="console=ttyS0 panic=-1 oops=panic cma=64M guest.mode=$mode $*"
+qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 \
+	-m 1G,slots=2,maxmem=2G \
+	-object memory-backend-ram,id=dimm0mem,size=512M \
+	-device pc-dimm,id=dimm0,memdev=dimm0mem \
+	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
+	-drive file="$disk",if=virtio,format=raw,cache=unsafe \
+	-display none -monitor none -no-reboot \
+	-serial file:"$console" -serial file:"$out" </dev/null &
+qemu=$!
+if [ "${QUIET:-0}" != 1 ]; then
+	tail -n +1 -F --pid=$qemu "$out" 2>/dev/null &
+fi
+start=$SECONDS
+while kill -0 $qemu 2>/dev/null; do
+	if [ $((SECONDS - start)) -ge "$deadline" ]; then
+		kill $qemu 2>/dev/null; sleep 1; kill -9 $qemu 2>/dev/null || true
+		break
+	fi
+	sleep 1
+done
+wait $qemu 2>/dev/null || true
+sleep 0.3	# let tail drain
+elapsed=$((SECONDS - start))
+
+last_lines() {
+	echo "---- last console lines ($console) ----"
+	tail -n "${1:-40}" "$console" | sed 's/^/    /'
+	echo "----"
+}
+if grep -q 'Kernel panic - not syncing' "$console"; then
+	printf '\nguest %s: KERNEL PANIC after %ss\n' "$TAG" "$elapsed"
+	last_lines 50
+	exit 1
+fi
+if ! grep -q '^GUEST-DONE' "$out"; then
+	if [ "$elapsed" -ge "$deadline" ]; then
+		printf '\nguest %s: HANG: no result within the %ss deadline, QEMU killed\n' "$TAG" "$deadline"
+	else
+		printf '\nguest %s: the guest stopped after %ss without finishing\n' "$TAG" "$elapsed"
+	fi
+	last_lines 40
+	exit 1
+fi
+printf '== guest %s finished in %ss\n' "$TAG" "$elapsed"
