@@ -12,7 +12,7 @@ import re
 import sys
 
 TOP = re.compile(r'^(not )?ok (\d+) (\S+)(?: # (\S+)(.*))?$')
-SUB = re.compile(r'^# (not )?ok (\d+) (.*?)(?: # (SKIP|XFAIL|TODO)\b ?(.*))?$')
+SUB = re.compile(r'^# (not )?ok (\d+) ?(.*?) ?(?:# (SKIP|XFAIL|TODO)\b ?(.*))?$')
 
 
 def verdict(notok, directive):

@@ -1,0 +1,21 @@
+#!/bin/sh
+# The demo, narrated (guest side). Runs the series' reproducer and explains it.
+say() { printf '\n\033[1m>>> %s\033[0m\n' "$*"; }
+say "A QEMU guest: 1 GiB of boot memory and a 512 MiB ACPI pc-dimm onlined to ZONE_MOVABLE."
+for b in /sys/devices/system/memory/memory*; do
+	z=$(cat $b/valid_zones 2>/dev/null)
+	[ "$z" = Movable ] && echo "    ${b##*/}: $(cat $b/state), zone $z"
+done
+say "ZONE_MOVABLE promises that everything in it can be migrated, so these blocks can be offlined."
+say "Now a FUSE server that never answers READ. A reader's page-cache folio stays locked for I/O."
+say "hostile_fuse: (1) control with an answering server, (2) the server that never answers."
+say "Watch for the folio's block, the reader's state, and the offline's state at the deadline."
+hostile_fuse -t "${DEMO_DEADLINE:-10}"
+rc=$?
+say "Kernel messages during the demo:"
+dmesg | tail -n 15 | sed 's/^/    /'
+if [ $rc -eq 0 ]; then
+	say "Summary: see test 2 above. 'XFAIL ... state D' means the offline slept in folio_lock()"
+	say "uninterruptibly until the connection was aborted: on this kernel one FUSE server that never"
+	say "answers blocks memory offlining of its block forever. The series bounds this wait."
+fi
