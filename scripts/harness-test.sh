@@ -14,5 +14,5 @@ check() {	# check MODE DEADLINE EXPECTED_MESSAGE
 		echo "$out" | tail -n 20
 	fi
 }
-check panic "${PANIC_DEADLINE:-300}" 'KERNEL PANIC'
-check hang "${HANG_DEADLINE:-60}" 'HANG: no result'
+check panic "${PANIC_DEADLINE:-120}" 'KERNEL PANIC'
+check hang "${HANG_DEADLINE:-20}" 'HANG: no result'

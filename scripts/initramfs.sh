@@ -18,6 +18,9 @@ for a in $("$bb" --list); do
 done
 install -m755 "$TOP/guest/init" "$stage/init"
 cp -a "$TOP"/guest/*.sh "$TOP/guest/tests.list" "$stage/guest/"
+for c in "$TOP"/guest/tools/*.c; do
+	gcc -static -O2 -Wall -o "$stage/bin/$(basename "$c" .c)" "$c"
+done
 if [ -d "$BUILD/selftests" ]; then
 	cp -a "$BUILD"/selftests/. "$stage/tests/"
 fi

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Benchmarks run in the guest (make bench). Each result is one line:
+#   BENCH <name> <value> <unit>
+# The host boots the base kernel and the series kernel with the same guest
+# and prints the two side by side with their ratio.
+
+# Offline and online again an idle ZONE_MOVABLE block: the cost of the
+# offline path itself, median of 5.
+offline_cycle() {
+	blk=
+	for b in /sys/devices/system/memory/memory*; do
+		[ "$(cat $b/valid_zones)" = Movable ] && [ "$(cat $b/state)" = online ] && blk=$b
+	done
+	[ -n "$blk" ] || { echo "# no movable block"; return; }
+	for i in 1 2 3 4 5; do
+		t0=$(mstime)
+		echo offline > $blk/state || { echo "# offline failed"; return; }
+		t1=$(mstime)
+		echo online_movable > $blk/state
+		echo $((t1 - t0))
+	done | sort -n | sed -n 3p | sed 's/^/BENCH offline_idle_block_ms /; s/$/ ms/'
+}
+
+offline_cycle

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# make bench: the same guest booted with the unpatched base kernel and with the
+# series kernel, in one run; prints each benchmark side by side with the ratio.
+# Both kernels are built from config/guest.config alone (no debug options).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+"$TOP/scripts/deps.sh"
+[ -d "$TREE/.git" ] || "$TOP/scripts/tree.sh"
+base_src=$BUILD/linux-base
+base=$(tree_base)
+if [ ! -d "$base_src" ] || [ "$(git -C "$base_src" rev-parse HEAD 2>/dev/null)" != "$base" ]; then
+	rm -rf "$base_src"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$base_src" "$base"
+fi
+note "building the base kernel (build/kobj-bench-base)"
+SRC=$base_src KOBJ=$BUILD/kobj-bench-base FRAGMENTS=guest.config ALLOW_UNKNOWN=1 \
+	"$TOP/scripts/kernel.sh" | grep -v '^\s*\[kernel\]'
+note "building the series kernel (build/kobj-bench-series)"
+KOBJ=$BUILD/kobj-bench-series FRAGMENTS=guest.config "$TOP/scripts/kernel.sh" | grep -v '^\s*\[kernel\]'
+"$TOP/scripts/selftests.sh" >/dev/null
+"$TOP/scripts/initramfs.sh"
+for k in base series; do
+	note "booting the $k kernel"
+	QUIET=1 TAG=bench-$k KERNEL=$BUILD/kobj-bench-$k/arch/x86/boot/bzImage \
+		"$TOP/scripts/guest.sh" bench "${DEADLINE:-1800}"
+done
+python3 - "$BUILD/guest-bench-base.out" "$BUILD/guest-bench-series.out" <<'PY'
+import sys
+def load(p):
+    r = {}
+    for l in open(p, errors='replace'):
+        f = l.split()
+        if len(f) >= 3 and f[0] == 'BENCH':
+            r[f[1]] = (float(f[2]), f[3] if len(f) > 3 else '')
+    return r
+base, series = load(sys.argv[1]), load(sys.argv[2])
+print(f"\n{'benchmark':40} {'base 6.12':>12} {'series':>12} {'series/base':>12}")
+for k in sorted(set(base) | set(series)):
+    b, s = base.get(k, (None, '')), series.get(k, (None, ''))
+    unit = b[1] or s[1]
+    ratio = f"{s[0] / b[0]:.2f}x" if b[0] and s[0] is not None else '-'
+    fmt = lambda v: '-' if v is None else f"{v:g} {unit}"
+    print(f"{k:40} {fmt(b[0]):>12} {fmt(s[0]):>12} {ratio:>12}")
+PY
