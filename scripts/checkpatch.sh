@@ -27,7 +27,7 @@ while read -r p; do
 	else
 		fail=1
 		record FAIL "checkpatch:$p" "${summary}${uncovered:+; no MAINTAINERS entry for:$uncovered}"
-		grep -E '^(ERROR|WARNING|CHECK):' "$log" | head -n 10 | sed 's/^/    /'
+		grep -E '^(ERROR|WARNING|CHECK):' "$log" | head -n 10 | sed 's/^/    /' || true
 	fi
 done < "$TOP/patches/series"
 exit $fail
