@@ -22,3 +22,15 @@ offline_cycle() {
 }
 
 offline_cycle
+
+# Page fault + free of 128 MiB of anonymous memory, order-0 pages: the hot
+# path that the migratability layer touches (a static branch in the free
+# path). Median of 7 rounds.
+echo "BENCH fault_free_128m_ms $(fault_free 128) ms"
+
+# Scanning 1 GiB of PFNs for the migratability report (series only).
+if [ -w /sys/kernel/debug/migratability/blockers ]; then
+	echo "0 262144" > /sys/kernel/debug/migratability/blockers
+	t0=$(mstime); cat /sys/kernel/debug/migratability/blockers >/dev/null; t1=$(mstime)
+	echo "BENCH report_scan_1g_ms $((t1 - t0)) ms"
+fi

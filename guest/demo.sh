@@ -9,9 +9,15 @@ done
 say "ZONE_MOVABLE promises that everything in it can be migrated, so these blocks can be offlined."
 say "Now a FUSE server that never answers READ. A reader's page-cache folio stays locked for I/O."
 say "hostile_fuse: (1) control with an answering server, (2) the server that never answers."
-say "Watch for the folio's block, the reader's state, and the offline's state at the deadline."
+say "Watch for the folio's block, the reader's state, the report line naming the folio"
+say "(reason and holder, from /sys/kernel/debug/migratability/blockers), and the offline at the deadline."
 hostile_fuse -t "${DEMO_DEADLINE:-10}"
 rc=$?
+if [ -r /sys/kernel/debug/migratability/summary ]; then
+	say "What the migratability layer counted (per reason, per zone, per CMA area):"
+	sed 's/^/    /' /sys/kernel/debug/migratability/summary
+	grep '^migrate_blocked_' /proc/vmstat | grep -v ' 0$' | sed 's/^/    /'
+fi
 say "Kernel messages during the demo:"
 dmesg | tail -n 15 | sed 's/^/    /'
 if [ $rc -eq 0 ]; then
