@@ -3,7 +3,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all deps tree export status kernel selftests initramfs kunit guest-test \
-	harness-test checkpatch check demo bench clean
+	harness-test build-each checkpatch check demo bench clean
 
 all: check
 
@@ -27,6 +27,8 @@ kunit:
 	@rm -f build/results.txt; $(S)/kunit.sh; cat build/results.txt
 guest-test:
 	@rm -f build/results.txt; $(S)/guest-test.sh $(ARGS); echo; cat build/results.txt
+build-each:
+	@$(S)/build-each.sh
 harness-test:
 	@rm -f build/results.txt; $(S)/harness-test.sh; cat build/results.txt
 check:

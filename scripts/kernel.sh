@@ -28,9 +28,16 @@ make -s -C "$SRC" O="$cfgdir" ARCH=x86_64 tinyconfig >/dev/null
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "${frags[@]}" >/dev/null
 make -s -C "$SRC" O="$cfgdir" ARCH=x86_64 olddefconfig >/dev/null
 bad=()
+# Later fragments override earlier ones: check each symbol's last setting.
+declare -A want=()
+order=()
 while IFS= read -r line; do
 	case $line in CONFIG_*=*) ;; *) continue;; esac
-	sym=${line%%=*} val=${line#*=}
+	[ -n "${want[${line%%=*}]+x}" ] || order+=("${line%%=*}")
+	want[${line%%=*}]=${line#*=}
+done < <(cat "${frags[@]}")
+for sym in "${order[@]}"; do
+	val=${want[$sym]} line="$sym=${want[$sym]}"
 	if [ "$val" = n ]; then
 		grep -qx "$sym=[ym]" "$cfgdir/.config" && bad+=("$line (got y)")
 	elif ! grep -qxF "$line" "$cfgdir/.config"; then
@@ -39,7 +46,7 @@ while IFS= read -r line; do
 		fi
 		bad+=("$line (got: $(grep -E "^$sym=|# $sym is not set" "$cfgdir/.config" || echo absent))")
 	fi
-done < <(cat "${frags[@]}")
+done
 if [ ${#bad[@]} -gt 0 ]; then
 	printf '  %s\n' "${bad[@]}" >&2
 	die "config fragment options did not stick (missing dependency or renamed symbol)"
