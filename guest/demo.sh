@@ -11,6 +11,7 @@ say "Now a FUSE server that never answers READ. A reader's page-cache folio stay
 say "hostile_fuse: (1) control with an answering server, (2) the server that never answers."
 say "Watch for the folio's block, the reader's state, the report line naming the folio"
 say "(reason and holder, from /sys/kernel/debug/migratability/blockers), and the offline at the deadline."
+dmesg -c >/dev/null
 hostile_fuse -t "${DEMO_DEADLINE:-10}"
 rc=$?
 if [ -r /sys/kernel/debug/migratability/summary ]; then
@@ -21,7 +22,8 @@ fi
 say "Kernel messages during the demo:"
 dmesg | tail -n 15 | sed 's/^/    /'
 if [ $rc -eq 0 ]; then
-	say "Summary: see test 2 above. 'XFAIL ... state D' means the offline slept in folio_lock()"
-	say "uninterruptibly until the connection was aborted: on this kernel one FUSE server that never"
-	say "answers blocks memory offlining of its block forever. The series bounds this wait."
+	say "Summary: test 2 shows the report naming the folio the server holds (read_io, its inode)."
+	say "Test 3: 'XFAIL ... state D' means the offline slept in folio_lock() uninterruptibly until"
+	say "the connection was aborted: one FUSE server that never answers blocks offlining of its"
+	say "block forever. The next part of the series (bounded migration, FUSE cancel) ends that wait."
 fi
