@@ -23,7 +23,9 @@ say "Kernel messages during the demo:"
 dmesg | tail -n 15 | sed 's/^/    /'
 if [ $rc -eq 0 ]; then
 	say "Summary: test 2 shows the report naming the folio the server holds (read_io, its inode)."
-	say "Test 3: 'XFAIL ... state D' means the offline slept in folio_lock() uninterruptibly until"
-	say "the connection was aborted: one FUSE server that never answers blocks offlining of its"
-	say "block forever. The next part of the series (bounded migration, FUSE cancel) ends that wait."
+	say "Test 3: the offline is not done at the deadline. On plain 6.12 it sleeps in folio_lock()"
+	say "(D state) until the connection is aborted, and nothing else can end it. With the series it"
+	say "waits at most vm.migrate_untrusted_io_wait_ms per folio (stack: migrate_wait_bounded),"
+	say "warns which folios are in the way, and test 4 shows SIGINT ends it at once. Cancelling"
+	say "the READ so that the offline finishes is the next step (issue 4)."
 fi
