@@ -34,3 +34,9 @@ if [ -w /sys/kernel/debug/migratability/blockers ]; then
 	t0=$(mstime); cat /sys/kernel/debug/migratability/blockers >/dev/null; t1=$(mstime)
 	echo "BENCH report_scan_1g_ms $((t1 - t0)) ms"
 fi
+
+# FUSE: how long a server that answers at once takes per 4 KiB READ (what the
+# bounded wait must allow), and how long offlining a memory block takes when
+# it holds a folio of a READ the server never answers: on the base kernel it
+# does not finish ("N+": the deadline, then the connection is aborted).
+hostile_fuse -b -t 20 | grep '^BENCH'

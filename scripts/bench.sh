@@ -32,14 +32,19 @@ def load(p):
     for l in open(p, errors='replace'):
         f = l.split()
         if len(f) >= 3 and f[0] == 'BENCH':
-            r[f[1]] = (float(f[2]), f[3] if len(f) > 3 else '')
+            # "N+": at least N, the measurement hit its deadline
+            r[f[1]] = (float(f[2].rstrip('+')), f[3] if len(f) > 3 else '',
+                       f[2].endswith('+'))
     return r
 base, series = load(sys.argv[1]), load(sys.argv[2])
 print(f"\n{'benchmark':40} {'base 6.12':>12} {'series':>12} {'series/base':>12}")
 for k in sorted(set(base) | set(series)):
-    b, s = base.get(k, (None, '')), series.get(k, (None, ''))
+    b, s = base.get(k, (None, '', False)), series.get(k, (None, '', False))
     unit = b[1] or s[1]
     ratio = f"{s[0] / b[0]:.2f}x" if b[0] and s[0] is not None else '-'
-    fmt = lambda v: '-' if v is None else f"{v:g} {unit}"
-    print(f"{k:40} {fmt(b[0]):>12} {fmt(s[0]):>12} {ratio:>12}")
+    if b[2] or s[2]:
+        ratio = ('<' if b[2] and not s[2] else '') + ratio
+    fmt = lambda v: '-' if v[0] is None else f"{v[0]:g}{'+' if v[2] else ''} {unit}"
+    print(f"{k:40} {fmt(b):>12} {fmt(s):>12} {ratio:>12}")
+print("N+: did not finish within N (the deadline)")
 PY
