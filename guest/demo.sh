@@ -9,25 +9,33 @@ for b in /sys/devices/system/memory/memory*; do
 done
 say "ZONE_MOVABLE promises that everything in it can be migrated, so these blocks can be offlined."
 say "Now a FUSE server that never answers READ. A reader's page-cache folio stays locked for I/O."
-say "hostile_fuse: (1) control with an answering server, (2) the server that never answers."
+say "hostile_fuse: (1) control with an answering server, (2)-(4) the server that never answers,"
+more "(5)-(10) twenty offlines in a row and what the server does afterwards, (11) the same through CMA."
 say "Watch for the folio's block, the reader's state, the report line naming the folio"
-more "(reason and holder, from /sys/kernel/debug/migratability/blockers), and the offline at the deadline."
+more "(reason and holder, from /sys/kernel/debug/migratability/blockers), and the offline time."
+[ -r /proc/sys/vm/migrate_untrusted_io_wait_ms ] &&
+	more "vm.migrate_untrusted_io_wait_ms = $(cat /proc/sys/vm/migrate_untrusted_io_wait_ms)"
 dmesg -c >/dev/null
 hostile_fuse -t "${DEMO_DEADLINE:-10}"
 rc=$?
 if [ -r /sys/kernel/debug/migratability/summary ]; then
 	say "What the migratability layer counted (per reason, per zone, per CMA area):"
 	sed 's/^/    /' /sys/kernel/debug/migratability/summary
-	grep '^migrate_blocked_' /proc/vmstat | grep -v ' 0$' | sed 's/^/    /'
+	grep '^migrate_blocked_\|^migrate_unblocked' /proc/vmstat | grep -v ' 0$' | sed 's/^/    /'
 fi
-say "Kernel messages during the demo:"
-dmesg | tail -n 15 | sed 's/^/    /'
-if [ $rc -eq 0 ]; then
-	say "Summary: test 2 shows the report naming the folio the server holds: read_io,"
-	more "holder=fuse:CONN ino=N (CONN is the fusectl connection to look at, or to abort)."
-	more "Test 3: the offline is not done at the deadline. On plain 6.12 it sleeps in folio_lock()"
-	more "(D state) until the connection is aborted, and nothing else can end it. With the series it"
-	more "waits at most vm.migrate_untrusted_io_wait_ms per folio (stack: migrate_wait_bounded),"
-	more "warns which folios are in the way (above), and test 4 shows SIGINT ends it at once."
-	more "Cancelling the READ so that the offline finishes is the next step (issue 4)."
+say "What migration had the FUSE server's READs give up (kernel messages, first lines):"
+dmesg | grep 'owner' | head -n 6 | sed 's/^/    /'
+say "Summary:"
+if [ -r /proc/sys/vm/migrate_untrusted_io_wait_ms ]; then
+	more "Test 2: the report names the folio the server holds: read_io, holder=fuse:CONN ino=N."
+	more "Test 3: the offline that sleeps in D state forever on plain 6.12 finishes: once the READ"
+	more "is older than the bound, migration takes the folio out of it (->unblock_folio), drops it"
+	more "from the page cache, and the reader reads it again. The messages above name what was"
+	more "cancelled. Tests 5-11: twenty offlines in a row, a CMA allocation over a held folio, and"
+	more "whatever the server does later (late answer, EIO, abort, splice) no reader sees bytes the"
+	more "server did not send."
+else
+	more "Plain 6.12: test 3 is not done at the deadline; the offliner sleeps in folio_lock()"
+	more "(D state) until the connection is aborted, and nothing else can end it."
 fi
+[ $rc -eq 0 ] || more "(hostile_fuse exit status $rc)"
