@@ -40,3 +40,8 @@ fi
 # it holds a folio of a READ the server never answers: on the base kernel it
 # does not finish ("N+": the deadline, then the connection is aborted).
 hostile_fuse -b -t 20 | grep '^BENCH'
+
+# Long-term pins: the pin/unpin path (gup_test PIN_LONGTERM_BENCHMARK, 16 MiB
+# in calls of 512 pages, median of 11), and compact_memory with 64 MiB of
+# shmem long-term pinned (seed 003): its time and pgmigrate_fail per run.
+longterm_pin -b

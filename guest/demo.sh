@@ -25,6 +25,23 @@ if [ -r /sys/kernel/debug/migratability/summary ]; then
 fi
 say "What migration had the FUSE server's READs give up (kernel messages, first lines):"
 dmesg | grep 'owner' | head -n 6 | sed 's/^/    /'
+if [ -r /sys/kernel/debug/migratability/pins ]; then
+	say "Long-term pins: who holds them. A process registers 16 pages as io_uring fixed buffers."
+	longterm_pin -p 16 >/tmp/pinner.out 2>&1 &
+	pinner=$!
+	i=0
+	while ! grep -q pinned /tmp/pinner.out && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	sed 's/^/    /' /tmp/pinner.out
+	more "/sys/kernel/debug/migratability/pins names the pinner and its call chain (first lines):"
+	head -n 14 /sys/kernel/debug/migratability/pins | sed 's/^/    /'
+	kill $pinner; wait $pinner 2>/dev/null
+	sleep 0.5
+	more "After the pinner is killed: $(grep -c '^pfn=' /sys/kernel/debug/migratability/pins) folio(s) named."
+	say "longterm_pin: pins move out of ZONE_MOVABLE first and are named until unpinned (gup_test,"
+	more "io_uring, a killed pinner, fork); a pin over pages a pipe keeps referenced fails with EBUSY"
+	more "(6.12: ENOMEM) after bounded retries, and succeeds if the reference goes meanwhile."
+	longterm_pin 2>&1 | grep -v '^TAP\|^1\.\.' | sed 's/^/    /'
+fi
 say "Summary:"
 if [ -r /proc/sys/vm/migrate_untrusted_io_wait_ms ]; then
 	more "Test 2: the report names the folio the server holds: read_io, holder=fuse:CONN ino=N."
