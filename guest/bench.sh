@@ -45,3 +45,9 @@ hostile_fuse -b -t 20 | grep '^BENCH'
 # in calls of 512 pages, median of 11), and compact_memory with 64 MiB of
 # shmem long-term pinned (seed 003): its time and pgmigrate_fail per run.
 longterm_pin -b
+
+# Dirty large folios of an XFS file, partly written, in a ZONE_MOVABLE block
+# offlined while no free block of their order is left: 6.12 cannot split them
+# and the offline does not finish ("N+": its deadline); the series splits them
+# and migrates the pieces. Three runs: how many finished, median time.
+iomap_split -b | grep '^BENCH'

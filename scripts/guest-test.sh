@@ -18,4 +18,15 @@ if [ -n "$splat" ]; then
 else
 	record PASS "guest:kernel-log-clean"
 fi
+# The XFS disk the tests wrote (iomap_split splits its dirty folios) must be
+# consistent once the guest has unmounted it.
+disk=$BUILD/guest-test-xfs.img
+if [ $rc -eq 0 ] && [ -f "$disk" ]; then
+	if repair=$(xfs_repair -n "$disk" 2>&1); then
+		record PASS "guest:xfs_repair"
+	else
+		record FAIL "guest:xfs_repair" "$(echo "$repair" | grep -v '^ ' | head -n1 | cut -c1-120)"
+		echo "$repair" | tail -n 20
+	fi
+fi
 exit $rc
