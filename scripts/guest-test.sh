@@ -18,15 +18,17 @@ if [ -n "$splat" ]; then
 else
 	record PASS "guest:kernel-log-clean"
 fi
-# The XFS disk the tests wrote (iomap_split splits its dirty folios) must be
-# consistent once the guest has unmounted it.
-disk=$BUILD/guest-test-xfs.img
-if [ $rc -eq 0 ] && [ -f "$disk" ]; then
+# The XFS disks the tests wrote (iomap_split splits their dirty folios) must
+# be consistent once the guest has unmounted them.
+for fs in xfs xfs16k; do
+	disk=$BUILD/guest-test-$fs.img
+	name=guest:xfs_repair${fs#xfs}
+	[ $rc -eq 0 ] && [ -f "$disk" ] || continue
 	if repair=$(xfs_repair -n "$disk" 2>&1); then
-		record PASS "guest:xfs_repair"
+		record PASS "$name"
 	else
-		record FAIL "guest:xfs_repair" "$(echo "$repair" | grep -v '^ ' | head -n1 | cut -c1-120)"
+		record FAIL "$name" "$(echo "$repair" | grep -v '^ ' | head -n1 | cut -c1-120)"
 		echo "$repair" | tail -n 20
 	fi
-fi
+done
 exit $rc

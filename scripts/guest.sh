@@ -17,11 +17,15 @@ need_cmds qemu-system-x86_64 mkfs.xfs truncate
 console=$BUILD/guest-$TAG.console
 out=$BUILD/guest-$TAG.out
 disk=$BUILD/guest-$TAG-xfs.img
-rm -f "$console" "$out" "$disk"
+disk16k=$BUILD/guest-$TAG-xfs16k.img
+rm -f "$console" "$out" "$disk" "$disk16k"
 : > "$console"; : > "$out"
 # A fresh XFS filesystem for each boot, made on the host.
 truncate -s 512M "$disk"
 mkfs.xfs -q -f "$disk"
+# And one with 16 KiB blocks (large block size: minimum folio order 2).
+truncate -s 320M "$disk16k"
+mkfs.xfs -q -f -b size=16384 "$disk16k"
 
 # 1 GiB of boot memory, 512 MiB more in an ACPI pc-dimm that the guest onlines
 # to ZONE_MOVABLE (CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE), a 64 MiB CMA area.
@@ -32,6 +36,7 @@ qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 \
 	-device pc-dimm,id=dimm0,memdev=dimm0mem \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
 	-drive file="$disk",if=virtio,format=raw,cache=unsafe \
+	-drive file="$disk16k",if=virtio,format=raw,cache=unsafe \
 	-display none -monitor none -no-reboot \
 	-serial file:"$console" -serial file:"$out" </dev/null &
 qemu=$!
