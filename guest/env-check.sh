@@ -13,11 +13,12 @@ movable_blocks() {
 	done | grep -q .
 }
 echo "TAP version 13"
-echo "1..10"
+echo "1..11"
 check "ZONE_MOVABLE memory blocks online (ACPI pc-dimm)" movable_blocks
 check "CMA area with debugfs alloc" sh -c 'ls /sys/kernel/debug/cma/*/alloc'
 check "XFS on virtio-blk mounted" grep -q ' /mnt/xfs xfs ' /proc/mounts
 check "XFS with 16 KiB blocks mounted" grep -q ' /mnt/xfs16k xfs ' /proc/mounts
+check "XFS on a throttled disk mounted" grep -q ' /mnt/xfsslow xfs ' /proc/mounts
 check "/dev/fuse and fusectl" sh -c '[ -c /dev/fuse ] && grep -q fusectl /proc/mounts'
 check "gup_test debugfs" test -e /sys/kernel/debug/gup_test
 check "/proc/kpageflags" test -r /proc/kpageflags

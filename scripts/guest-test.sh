@@ -20,7 +20,7 @@ else
 fi
 # The XFS disks the tests wrote (iomap_split splits their dirty folios) must
 # be consistent once the guest has unmounted them.
-for fs in xfs xfs16k; do
+for fs in xfs xfs16k xfsslow; do
 	disk=$BUILD/guest-test-$fs.img
 	name=guest:xfs_repair${fs#xfs}
 	[ $rc -eq 0 ] && [ -f "$disk" ] || continue

@@ -18,7 +18,8 @@ console=$BUILD/guest-$TAG.console
 out=$BUILD/guest-$TAG.out
 disk=$BUILD/guest-$TAG-xfs.img
 disk16k=$BUILD/guest-$TAG-xfs16k.img
-rm -f "$console" "$out" "$disk" "$disk16k"
+diskslow=$BUILD/guest-$TAG-xfsslow.img
+rm -f "$console" "$out" "$disk" "$disk16k" "$diskslow"
 : > "$console"; : > "$out"
 # A fresh XFS filesystem for each boot, made on the host.
 truncate -s 512M "$disk"
@@ -26,6 +27,9 @@ mkfs.xfs -q -f "$disk"
 # And one with 16 KiB blocks (large block size: minimum folio order 2).
 truncate -s 320M "$disk16k"
 mkfs.xfs -q -f -b size=16384 "$disk16k"
+# And one that QEMU lets write 1 MiB/s: writeback that stays in flight.
+truncate -s 320M "$diskslow"
+mkfs.xfs -q -f "$diskslow"
 
 # 1 GiB of boot memory, 512 MiB more in an ACPI pc-dimm that the guest onlines
 # to ZONE_MOVABLE (CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE), a 64 MiB CMA area.
@@ -37,6 +41,7 @@ qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
 	-drive file="$disk",if=virtio,format=raw,cache=unsafe \
 	-drive file="$disk16k",if=virtio,format=raw,cache=unsafe \
+	-drive file="$diskslow",if=virtio,format=raw,cache=unsafe,throttling.bps-write=1048576 \
 	-display none -monitor none -no-reboot \
 	-serial file:"$console" -serial file:"$out" </dev/null &
 qemu=$!
