@@ -50,4 +50,4 @@ longterm_pin -b
 # offlined while no free block of their order is left: 6.12 cannot split them
 # and the offline does not finish ("N+": its deadline); the series splits them
 # and migrates the pieces. Three runs: how many finished, median time.
-iomap_split -b | grep '^BENCH'
+iomap_split -b | grep '^BENCH\|^# '
