@@ -4,6 +4,29 @@
 # The host boots the base kernel and the series kernel with the same guest
 # and prints the two side by side with their ratio.
 
+# Run a benchmark program for at most @1 seconds. One that hangs (stuck in
+# the kernel, say) is killed with its children, after its blocked tasks
+# went to the console (sysrq w), and the benchmarks after it still run.
+bounded() {
+	budget=$1
+	shift
+	setsid "$@" &
+	pid=$!
+	(
+		sleep "$budget"
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "# $1: not done after ${budget}s, killed; blocked tasks on the console"
+			echo 1 > /proc/sys/kernel/sysrq
+			echo w > /proc/sysrq-trigger
+			kill -9 -- "-$pid" 2>/dev/null
+		fi
+	) &
+	wd=$!
+	wait "$pid"
+	kill "$wd" 2>/dev/null
+	wait "$wd" 2>/dev/null
+}
+
 # Offline and online again an idle ZONE_MOVABLE block: the cost of the
 # offline path itself, median of 5.
 offline_cycle() {
@@ -39,15 +62,15 @@ fi
 # bounded wait must allow), and how long offlining a memory block takes when
 # it holds a folio of a READ the server never answers: on the base kernel it
 # does not finish ("N+": the deadline, then the connection is aborted).
-hostile_fuse -b -t 20 | grep '^BENCH'
+bounded 900 hostile_fuse -b -t 20 | grep '^BENCH\|^# .*killed;'
 
 # Long-term pins: the pin/unpin path (gup_test PIN_LONGTERM_BENCHMARK, 16 MiB
 # in calls of 512 pages, median of 11), and compact_memory with 64 MiB of
 # shmem long-term pinned (seed 003): its time and pgmigrate_fail per run.
-longterm_pin -b
+bounded 600 longterm_pin -b
 
 # Dirty large folios of an XFS file, partly written, in a ZONE_MOVABLE block
 # offlined while no free block of their order is left: 6.12 cannot split them
 # and the offline does not finish ("N+": its deadline); the series splits them
 # and migrates the pieces. Three runs: how many finished, median time.
-iomap_split -b | grep '^BENCH\|^# '
+bounded 900 iomap_split -b | grep '^BENCH\|^# '
