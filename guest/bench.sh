@@ -6,10 +6,12 @@
 
 # Run a benchmark program for at most @1 seconds. One that hangs (stuck in
 # the kernel, say) is killed with its children, after its blocked tasks
-# went to the console (sysrq w), and the benchmarks after it still run.
+# went to the console (sysrq w), and the benchmarks after it still run;
+# so are processes it leaves behind when it exits.
 bounded() {
 	budget=$1
 	shift
+	bt0=$(mstime)
 	setsid "$@" &
 	pid=$!
 	(
@@ -18,13 +20,19 @@ bounded() {
 			echo "# $1: not done after ${budget}s, killed; blocked tasks on the console"
 			echo 1 > /proc/sys/kernel/sysrq
 			echo w > /proc/sysrq-trigger
-			kill -9 -- "-$pid" 2>/dev/null
+			kill -9 "-$pid" 2>/dev/null
 		fi
 	) &
 	wd=$!
 	wait "$pid"
 	kill "$wd" 2>/dev/null
 	wait "$wd" 2>/dev/null
+	# Children it left behind would keep the pipe to grep open
+	if kill -0 "-$pid" 2>/dev/null; then
+		echo "# $1: killed processes it left behind: $(pgrep -g "$pid" | tr '\n' ' ')" >&2
+		kill -9 "-$pid" 2>/dev/null
+	fi
+	echo "# $1: exited after $(( ($(mstime) - bt0) / 1000 ))s" >&2
 }
 
 # Offline and online again an idle ZONE_MOVABLE block: the cost of the

@@ -26,7 +26,7 @@ for k in base series; do
 	# A guest that does not finish still leaves the results it printed:
 	# compare those, say so, and fail at the end.
 	QUIET=1 TAG=bench-$k KERNEL=$BUILD/kobj-bench-$k/arch/x86/boot/bzImage \
-		"$TOP/scripts/guest.sh" bench "${DEADLINE:-1800}" || failed+=" $k"
+		"$TOP/scripts/guest.sh" bench "${DEADLINE:-2400}" || failed+=" $k"
 done
 python3 - "$BUILD/guest-bench-base.out" "$BUILD/guest-bench-series.out" <<'PY'
 import sys
