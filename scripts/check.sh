@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make check: deps, tree, checkpatch, kernel, kunit, selftests, guest-test.
+# make check: deps, tree, checkpatch, kernel, kunit, selftests, guest-test, and
+# kunit + guest-test again on a KASAN build of the kernel (KASAN=0 leaves it out).
 # One result line per check in build/results.txt; the last line printed is the
 # summary "N passed, N failed, N skipped". Exit status non-zero on any failure.
 set -uo pipefail
@@ -43,6 +44,22 @@ if [ $ok = 1 ]; then
 	else
 		record FAIL kunit "not run: the kernel did not build"
 		record FAIL guest-test "not run: the kernel did not build"
+	fi
+	# The same kernel with KASAN (generic): KUnit and every selftest again,
+	# with guest.timescale=4 for the tests' ceilings.
+	if [ "${KASAN:-1}" = 1 ]; then
+		kasan=$BUILD/kobj-kasan
+		if step kasan-kernel env KOBJ="$kasan" \
+			FRAGMENTS="guest.config debug.config kasan.config" "$TOP/scripts/kernel.sh"; then
+			record PASS build:kasan-kernel
+			step kasan-kunit env KERNEL="$kasan/arch/x86/boot/bzImage" TAG=kasan-kunit \
+				PREFIX=kasan-kunit DEADLINE=900 "$TOP/scripts/kunit.sh" || true
+			step kasan-guest-test env KERNEL="$kasan/arch/x86/boot/bzImage" \
+				TAG=kasan-test PREFIX=kasan-guest DEADLINE=1800 \
+				"$TOP/scripts/guest-test.sh" guest.timescale=4 || true
+		else
+			record FAIL build:kasan-kernel
+		fi
 	fi
 fi
 

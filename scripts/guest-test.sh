@@ -1,28 +1,36 @@
 #!/usr/bin/env bash
 # Boot the test kernel, run the guest's tests, record one result per subtest.
+#   [KERNEL=bzImage] [TAG=name] [PREFIX=results prefix] scripts/guest-test.sh [KERNEL ARGS]
+# make check's KASAN variant: TAG=kasan-test PREFIX=kasan-guest.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 DEADLINE=${DEADLINE:-900}
+export TAG=${TAG:-test}
+P=${PREFIX:-guest}
 "$TOP/scripts/initramfs.sh"
 rc=0
 "$TOP/scripts/guest.sh" test "$DEADLINE" "$@" || rc=$?
-out=$BUILD/guest-test.out
-console=$BUILD/guest-test.console
-"$TOP/scripts/tap-results.py" "$out" "guest:" >> "$RESULTS"
-[ $rc -eq 0 ] && record PASS "guest:boot" || record FAIL "guest:boot" "panic or hang, see $console"
-# The kernel log must be clean: no WARN, BUG, lockdep report or oops.
-splat=$(grep -nE 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|inconsistent lock state|UBSAN|INFO: task .* blocked' "$console" | head -n 5 || true)
+out=$BUILD/guest-$TAG.out
+console=$BUILD/guest-$TAG.console
+"$TOP/scripts/tap-results.py" "$out" "$P:" >> "$RESULTS"
+if [ $rc -eq 0 ]; then
+	record PASS "$P:boot"
+else
+	record FAIL "$P:boot" "panic or hang, see $console"
+fi
+# The kernel log must be clean: no WARN, BUG, KASAN or lockdep report, oops.
+splat=$(grep -nE 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|inconsistent lock state|UBSAN|INFO: task .* blocked|Bad page state' "$console" | head -n 5 || true)
 if [ -n "$splat" ]; then
-	record FAIL "guest:kernel-log-clean" "$(echo "$splat" | head -n1 | cut -c1-120)"
+	record FAIL "$P:kernel-log-clean" "$(echo "$splat" | head -n1 | cut -c1-120)"
 	echo "kernel log has warnings:"; echo "$splat"
 else
-	record PASS "guest:kernel-log-clean"
+	record PASS "$P:kernel-log-clean"
 fi
 # The XFS disks the tests wrote (iomap_split splits their dirty folios) must
 # be consistent once the guest has unmounted them.
 for fs in xfs xfs16k xfsslow; do
-	disk=$BUILD/guest-test-$fs.img
-	name=guest:xfs_repair${fs#xfs}
+	disk=$BUILD/guest-$TAG-$fs.img
+	name=$P:xfs_repair${fs#xfs}
 	[ $rc -eq 0 ] && [ -f "$disk" ] || continue
 	if repair=$(xfs_repair -n "$disk" 2>&1); then
 		record PASS "$name"
