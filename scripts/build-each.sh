@@ -21,6 +21,14 @@ for c in "${commits[@]}"; do
 	subject=$(git -C "$src" log -1 --format=%s)
 	modes="on"
 	[ "$n" -eq ${#commits[@]} ] && modes="on off"
+	# A patch that changes only selftests, documentation or MAINTAINERS
+	# builds the same kernel as the one before it: nothing to build.
+	if [ "$n" -gt 1 ] && [ "$n" -lt ${#commits[@]} ] &&
+	   git -C "$TREE" diff --quiet "$c~1" "$c" -- . ':!tools' ':!Documentation' ':!MAINTAINERS'; then
+		record PASS "build-each:$n-on" "$subject (kernel sources as in patch $((n - 1)))"
+		printf 'same %2d on  %s (no kernel source change)\n' "$n" "$subject"
+		continue
+	fi
 	for mode in $modes; do
 		[ -z "${ONLY:-}" ] || [ "$ONLY" = "$mode" ] || continue
 		frags="guest.config debug.config"
