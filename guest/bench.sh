@@ -96,3 +96,9 @@ bounded 600 longterm_pin -b
 # and the offline does not finish ("N+": its deadline); the series splits them
 # and migrates the pieces. Three runs: how many finished, median time.
 bounded 900 iomap_split -b | grep '^BENCH\|^# '
+
+# Debian's fio and stress-ng with data verification on bindfs, fuse-overlayfs
+# and XFS while every ZONE_MOVABLE block is offlined and onlined in turn,
+# compact_memory and cma_alloc run (guest/torture.sh): offlines done and
+# failed, their mean and longest time, verification errors (must be 0).
+bounded 900 torture.sh -b -t 40 | grep '^BENCH\|^# '

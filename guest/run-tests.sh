@@ -1,24 +1,78 @@
 #!/bin/sh
 # Run the tests of /guest/tests.list and print kselftest TAP.
 # Each line: NAME TIMEOUT_S COMMAND...  ('#' starts a comment)
+# guest.only=A,B runs only those; guest.timescale=N (a slow kernel: KASAN)
+# multiplies each timeout by N.
+#
+# Each test runs in a session of its own. At its timeout the whole session
+# is killed: the harness forks a process per test, and one left behind
+# (holding /sys/kernel/debug/gup_test open, pinning, or in a FUSE mount)
+# would fail the tests after it for a reason that is not theirs.
 list=/guest/tests.list
 only=$(sed -n 's/.*guest\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
+scale=$(sed -n 's/.*guest\.timescale=\([0-9]*\).*/\1/p' /proc/cmdline)
+[ -n "$scale" ] && [ "$scale" -ge 1 ] 2>/dev/null || scale=1
 tests=$(grep -v '^#' $list | grep . | while read -r name rest; do
-	[ -z "$only" ] || [ "$only" = "$name" ] && echo "$name"
+	case ",$only," in
+	,,|*",$name,"*) echo "$name";;
+	esac
 done)
 n=$(echo "$tests" | grep -c .)
 echo "TAP version 13"
 echo "1..$n"
+
+# session_stacks SID: where each task of the session is, for a test that
+# timed out (printed with its output, before it is killed).
+session_stacks() {
+	local p
+	echo "TIMEOUT: the tasks of the test, where they wait:"
+	for p in /proc/[0-9]*; do
+		[ "$(cut -d' ' -f6 $p/stat 2>/dev/null)" = "$1" ] || continue
+		echo "task ${p#/proc/} $(cat $p/comm) state $(cut -d' ' -f3 $p/stat) wchan $(cat $p/wchan 2>/dev/null)"
+		sed 's/^/    /' $p/stack 2>/dev/null | head -n 24
+	done
+}
+
+# run_session TIMEOUT CMD...: run CMD in its own session; return its exit
+# status, or 124 after killing every process of the session at TIMEOUT.
+run_session() {
+	local tmo=$1 pid t=0 rc
+	shift
+	setsid "$@" >/tmp/out 2>&1 </dev/null &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		if [ $t -ge "$tmo" ]; then
+			session_stacks $pid >>/tmp/out
+			kill -TERM -- -$pid 2>/dev/null
+			sleep 2
+			kill -KILL -- -$pid 2>/dev/null
+			wait $pid 2>/dev/null
+			return 124
+		fi
+		sleep 1
+		t=$((t + 1))
+		# The test ended: reap it, then make sure no process of its
+		# session outlives it (a harness child whose parent exited).
+		kill -0 $pid 2>/dev/null || break
+	done
+	wait $pid
+	rc=$?
+	kill -KILL -- -$pid 2>/dev/null
+	return $rc
+}
+
 i=0
 for name in $tests; do
 	i=$((i + 1))
 	set -- $(grep "^$name " $list)
-	shift; tmo=$1; shift
+	shift; tmo=$(($1 * scale)); shift
 	echo "# selftests: $name: $*"
 	dmesg -c >/dev/null
-	timeout "$tmo" "$@" >/tmp/out 2>&1
+	t0=$(cut -d. -f1 /proc/uptime)
+	run_session "$tmo" "$@"
 	rc=$?
 	sed 's/^/# /' /tmp/out
+	echo "# $name: $(($(cut -d. -f1 /proc/uptime) - t0)) s (timeout ${tmo} s)"
 	case $rc in
 	0) echo "ok $i $name";;
 	4) echo "ok $i $name # SKIP";;

@@ -20,6 +20,7 @@ note "building the series kernel (build/kobj-bench-series)"
 KOBJ=$BUILD/kobj-bench-series FRAGMENTS=guest.config "$TOP/scripts/kernel.sh" | grep -v '^\s*\[kernel\]'
 "$TOP/scripts/selftests.sh" >/dev/null
 "$TOP/scripts/initramfs.sh"
+"$TOP/scripts/tools-image.sh"
 failed=
 for k in base series; do
 	note "booting the $k kernel"

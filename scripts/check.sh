@@ -63,6 +63,13 @@ if [ $ok = 1 ]; then
 	fi
 fi
 
+# Where the tasks of a test that timed out were waiting (guest/run-tests.sh),
+# here too, since a CI log may keep only its end.
+for out in "$BUILD"/guest-test.out "$BUILD"/guest-kasan-test.out; do
+	[ -f "$out" ] || continue
+	grep -A 30 'TIMEOUT: the tasks of the test' "$out" | head -n 60 |
+		sed "s|^|$(basename "$out" .out): |"
+done
 echo
 echo "==== results ($((SECONDS - t0))s; build/results.txt) ===="
 grep -E '^(FAIL|XFAIL|SKIP) ' "$RESULTS" | sed 's/^/  /'

@@ -4,7 +4,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils rsync git
-      python3 perl ccache qemu-system-x86 busybox-static xfsprogs sparse)
+      python3 perl ccache qemu-system-x86 busybox-static xfsprogs sparse
+      fio stress-ng bindfs fuse-overlayfs)
 
 missing=()
 for p in "${pkgs[@]}"; do

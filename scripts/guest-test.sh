@@ -8,6 +8,7 @@ DEADLINE=${DEADLINE:-900}
 export TAG=${TAG:-test}
 P=${PREFIX:-guest}
 "$TOP/scripts/initramfs.sh"
+"$TOP/scripts/tools-image.sh"
 rc=0
 "$TOP/scripts/guest.sh" test "$DEADLINE" "$@" || rc=$?
 out=$BUILD/guest-$TAG.out

@@ -34,6 +34,10 @@ mkfs.xfs -q -f "$diskslow"
 # 1 GiB of boot memory, 512 MiB more in an ACPI pc-dimm that the guest onlines
 # to ZONE_MOVABLE (CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE), a 64 MiB CMA area.
 cmdline="console=ttyS0 panic=-1 oops=panic cma=64M guest.mode=$mode $*"
+# Debian's exercisers and FUSE filesystems (scripts/tools-image.sh), read-only.
+tools=()
+[ -f "$BUILD/tools.img" ] &&
+	tools=(-drive file="$BUILD/tools.img",if=virtio,format=raw,readonly=on)
 qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 \
 	-m 1G,slots=2,maxmem=2G \
 	-object memory-backend-ram,id=dimm0mem,size=512M \
@@ -42,6 +46,7 @@ qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 \
 	-drive file="$disk",if=virtio,format=raw,cache=unsafe \
 	-drive file="$disk16k",if=virtio,format=raw,cache=unsafe \
 	-drive file="$diskslow",if=virtio,format=raw,cache=unsafe,throttling.bps-write=1048576 \
+	"${tools[@]}" \
 	-display none -monitor none -no-reboot \
 	-serial file:"$console" -serial file:"$out" </dev/null &
 qemu=$!
