@@ -62,17 +62,17 @@ offline_one() {
 	t0=$(mstime)
 	( echo offline > "$1/state" ) 2>/dev/null &
 	p=$!
-	i=0
-	while kill -0 $p 2>/dev/null && [ $i -lt $((OFFLINE_MAX * 10)) ]; do
+	w=0
+	while kill -0 $p 2>/dev/null && [ $w -lt $((OFFLINE_MAX * 10)) ]; do
 		usleep 100000
-		i=$((i + 1))
+		w=$((w + 1))
 	done
 	if kill -0 $p 2>/dev/null; then
 		kill -9 $p 2>/dev/null
-		i=0
-		while kill -0 $p 2>/dev/null && [ $i -lt 100 ]; do
+		w=0
+		while kill -0 $p 2>/dev/null && [ $w -lt 100 ]; do
 			usleep 100000
-			i=$((i + 1))
+			w=$((w + 1))
 		done
 		if kill -0 $p 2>/dev/null; then
 			echo hung
@@ -138,10 +138,10 @@ mount_fs() {
 umount_fs() {
 	case $1 in
 	bindfs|overlay)
-		i=0
-		while ! umount $work/mnt 2>/dev/null && [ $i -lt 50 ]; do
+		u=0
+		while ! umount $work/mnt 2>/dev/null && [ $u -lt 50 ]; do
 			usleep 100000
-			i=$((i + 1))
+			u=$((u + 1))
 		done
 		grep -q " $work/mnt " /proc/mounts && echo "# $1: still mounted"
 		;;
@@ -149,6 +149,7 @@ umount_fs() {
 }
 
 i=0
+failed=0
 for fs in $fss; do
 	i=$((i + 1))
 	rm -rf $work
@@ -157,11 +158,13 @@ for fs in $fss; do
 	if [ -z "$dir" ]; then
 		sed 's/^/# /' $work/fs.log
 		[ $bench = 1 ] || echo "not ok $i $fs: could not mount"
+		failed=1
 		continue
 	fi
 	cat > $work/job.fio <<EOF
 [global]
 directory=$dir
+thread
 size=24m
 bsrange=4k-128k
 verify=crc32c
@@ -236,9 +239,13 @@ EOF
 	grep -E 'err=|WRITE:|READ:' $work/fio.log | sed 's/^/# fio: /'
 	if [ $fio_rc = 0 ] && [ $sng_rc = 0 ] && [ $verr = 0 ] && [ -z "$hang" ] &&
 	   [ $ohung = 0 ] && [ $((odone + ofail)) -gt 0 ] && [ $compact -gt 0 ]; then
-		echo "ok $i $fs: $summary"
+		echo "# $fs: $summary"
+		echo "ok $i $fs: no verification error, no hang, while blocks go offline"
 	else
-		echo "not ok $i $fs: $summary${hang:+; hung:$hang}"
+		echo "# $fs: $summary${hang:+; hung:$hang}"
+		echo "not ok $i $fs: no verification error, no hang, while blocks go offline"
+		failed=1
 	fi
 done
 rm -rf $work
+exit $failed

@@ -55,7 +55,7 @@ if [ $ok = 1 ]; then
 			step kasan-kunit env KERNEL="$kasan/arch/x86/boot/bzImage" TAG=kasan-kunit \
 				PREFIX=kasan-kunit DEADLINE=900 "$TOP/scripts/kunit.sh" || true
 			step kasan-guest-test env KERNEL="$kasan/arch/x86/boot/bzImage" \
-				TAG=kasan-test PREFIX=kasan-guest DEADLINE=1800 \
+				TAG=kasan-test PREFIX=kasan-guest DEADLINE=2700 \
 				"$TOP/scripts/guest-test.sh" guest.timescale=4 || true
 		else
 			record FAIL build:kasan-kernel
