@@ -38,7 +38,7 @@ session_stacks() {
 run_session() {
 	local tmo=$1 pid t=0 rc
 	shift
-	setsid "$@" >/tmp/out 2>&1 </dev/null &
+	setsid sigdfl "$@" >/tmp/out 2>&1 </dev/null &
 	pid=$!
 	while kill -0 $pid 2>/dev/null; do
 		if [ $t -ge "$tmo" ]; then
