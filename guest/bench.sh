@@ -43,6 +43,7 @@ bounded() {
 # Offline and online again an idle ZONE_MOVABLE block: the cost of the
 # offline path itself, median of 5.
 offline_cycle() {
+	name=offline_idle_block${1}_ms
 	blk=
 	for b in /sys/devices/system/memory/memory*; do
 		[ "$(cat $b/valid_zones)" = Movable ] && [ "$(cat $b/state)" = online ] && blk=$b
@@ -54,7 +55,40 @@ offline_cycle() {
 		t1=$(mstime)
 		echo online_movable > $blk/state
 		echo $((t1 - t0))
-	done | sort -n | sed -n 3p | sed 's/^/BENCH offline_idle_block_ms /; s/$/ ms/'
+	done | sort -n | sed -n 3p | sed "s/^/BENCH $name /; s/\$/ ms/"
+}
+
+# The state real machines are in: 16 MiB long-term pinned (io_uring fixed
+# buffers) and 16 MiB of anonymous pages held by pipes, whose ZONE_MOVABLE
+# blocks an offline (interrupted after 3 s) failed on: the series then holds
+# a pin record per pinned folio and a failure record per held one.
+state_start() {
+	longterm_pin -p 4096 >/tmp/pins.out 2>&1 &
+	state_pins=$!
+	holdrefs 16 >/tmp/refs.out 2>&1 &
+	state_refs=$!
+	for i in $(seq 100); do
+		grep -q 'blocks:' /tmp/refs.out && grep -q pinned /tmp/pins.out && break
+		sleep 0.2
+	done
+	cat /tmp/pins.out /tmp/refs.out | sed 's/^/# state: /'
+	for b in $(sed -n 's/.*blocks://p' /tmp/refs.out); do
+		d=/sys/devices/system/memory/memory$b
+		[ "$(cat $d/valid_zones 2>/dev/null)" = Movable ] || continue
+		sigdfl sh -c "echo offline > $d/state" 2>/dev/null &
+		o=$!
+		sleep 3
+		kill -TERM $o 2>/dev/null
+		wait $o
+		[ "$(cat $d/state)" = online ] || echo online_movable > $d/state
+	done
+	s=/sys/kernel/debug/migratability/summary
+	[ -r $s ] && grep -E 'tracked|records' $s | sed 's/^/# state: /'
+}
+
+state_stop() {
+	kill $state_pins $state_refs 2>/dev/null
+	wait $state_pins $state_refs 2>/dev/null
 }
 
 # "bench.sh writes" (guest.mode=benchw): only the FUSE write throughput, for
@@ -70,6 +104,12 @@ offline_cycle
 # path that the migratability layer touches (a static branch in the free
 # path). Median of 7 rounds.
 echo "BENCH fault_free_128m_ms $(fault_free 128) ms"
+
+# The same two with records present (state_start)
+state_start
+offline_cycle _records
+echo "BENCH fault_free_128m_records_ms $(fault_free 128) ms"
+state_stop
 
 # Scanning 1 GiB of PFNs for the migratability report (series only).
 if [ -w /sys/kernel/debug/migratability/blockers ]; then
