@@ -98,18 +98,28 @@ if [ "$1" = writes ]; then
 	exit 0
 fi
 
-offline_cycle
+# The hot paths the layer touches: offlining an idle block; page fault +
+# free of 128 MiB of anonymous memory, order-0 pages (the free path looks
+# up the records). Median of 5 and of 7 rounds. Then the same two with
+# records present (state_start).
+hot_paths() {
+	offline_cycle
+	echo "BENCH fault_free_128m_ms $(fault_free 128) ms"
+	state_start
+	offline_cycle _records
+	echo "BENCH fault_free_128m_records_ms $(fault_free 128) ms"
+	state_stop
+}
 
-# Page fault + free of 128 MiB of anonymous memory, order-0 pages: the hot
-# path that the migratability layer touches (a static branch in the free
-# path). Median of 7 rounds.
-echo "BENCH fault_free_128m_ms $(fault_free 128) ms"
+# "bench.sh cost" (guest.mode=benchc): those and the pin/unpin path only,
+# for the extra boots make bench spends on their spread.
+if [ "$1" = cost ]; then
+	hot_paths
+	bounded 600 longterm_pin -b | grep '^BENCH'
+	exit 0
+fi
 
-# The same two with records present (state_start)
-state_start
-offline_cycle _records
-echo "BENCH fault_free_128m_records_ms $(fault_free 128) ms"
-state_stop
+hot_paths
 
 # Scanning 1 GiB of PFNs for the migratability report (series only).
 if [ -w /sys/kernel/debug/migratability/blockers ]; then

@@ -40,7 +40,17 @@ for ((i = 2; i <= pairs; i++)); do
 			"$TOP/scripts/guest.sh" benchw 1200 || failed+=" $k(writes,$i)"
 	done
 done
-python3 - "$BUILD/guest-bench-base.out" "$BUILD/guest-bench-series.out" "$pairs" <<'PY'
+# The hot paths and pin/unpin (guest.mode=benchc) in COST_BOOTS more boots
+# of each kernel, alternating, pooled with the main boot for their spread.
+cost=$((1 + ${COST_BOOTS:-2}))
+for ((i = 2; i <= cost; i++)); do
+	for k in base series; do
+		note "booting the $k kernel: hot paths and pins, boot $i of $cost"
+		QUIET=1 TAG=benchc-$k-$i KERNEL=$BUILD/kobj-bench-$k/arch/x86/boot/bzImage \
+			"$TOP/scripts/guest.sh" benchc 900 || failed+=" $k(cost,$i)"
+	done
+done
+python3 - "$BUILD/guest-bench-base.out" "$BUILD/guest-bench-series.out" "$pairs" "$cost" <<'PY'
 import sys
 def load(p):
     r = {}
@@ -86,5 +96,29 @@ if pairs > 1 and keys:
         per = [f"{s[k][0] / b[k][0]:.2f}" for b, s in zip(runs['base'], runs['series'])
                if k in b and k in s and b[k][0]]
         print(f"{k:36} {cell('base'):>22} {cell('series'):>22} {m['series'] / m['base']:5.2f}x  {' '.join(per)}")
+
+# The hot paths and pin/unpin over the main boot and the cost boots
+cost = int(sys.argv[4])
+runs = {'base': [base], 'series': [series]}
+for i in range(2, cost + 1):
+    for k in runs:
+        p = os.path.join(os.path.dirname(sys.argv[1]), f"guest-benchc-{k}-{i}.out")
+        runs[k].append(load(p) if os.path.exists(p) else {})
+keys = sorted(k for k in set(base) | set(series)
+              if k.startswith(('offline_idle_block', 'fault_free_', 'pin_longterm_', 'unpin_longterm_')))
+if cost > 1 and keys:
+    print(f"\nHot paths and pins over {cost} boots of each kernel (alternating):"
+          " median [min-max]; ratio of the medians; per boot pair")
+    print(f"{'benchmark':36} {'base 6.12':>22} {'series':>22} {'ratio':>6}  pairs")
+    for k in keys:
+        v = {c: [r[k][0] for r in runs[c] if k in r] for c in runs}
+        if not v['base'] or not v['series']:
+            continue
+        m = {c: statistics.median(v[c]) for c in v}
+        cell = lambda c: f"{m[c]:g} [{min(v[c]):g}-{max(v[c]):g}]"
+        per = [f"{s[k][0] / b[k][0]:.2f}" for b, s in zip(runs['base'], runs['series'])
+               if k in b and k in s and b[k][0]]
+        ratio = f"{m['series'] / m['base']:5.2f}x" if m['base'] else '    -'
+        print(f"{k:36} {cell('base'):>22} {cell('series'):>22} {ratio}  {' '.join(per)}")
 PY
 [ -z "$failed" ] || die "the guest of the${failed} kernel did not finish: its results above are partial"
