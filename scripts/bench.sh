@@ -50,6 +50,18 @@ for ((i = 2; i <= cost; i++)); do
 			"$TOP/scripts/guest.sh" benchc 900 || failed+=" $k(cost,$i)"
 	done
 done
+# The kernel's own mm selftests on the base kernel: the record that make
+# check compares the series with (guest/mm-upstream.sh), kept in the repository.
+note "booting the base kernel: the kernel's own mm selftests (guest/mm-upstream-base.txt)"
+if QUIET=1 TAG=mmup-base KERNEL=$BUILD/kobj-bench-base/arch/x86/boot/bzImage \
+	"$TOP/scripts/guest.sh" mmup 3600 &&
+	grep -q '^MMUP ' "$BUILD/guest-mmup-base.out"; then
+	{ echo "# base 6.12 ($(tree_base | cut -c1-12)): NAME EXIT FAILED-SUBTESTS SECONDS, by make bench"
+	  sed -n 's/^MMUP //p' "$BUILD/guest-mmup-base.out"; } >"$TOP/guest/mm-upstream-base.txt"
+	cat "$TOP/guest/mm-upstream-base.txt"
+else
+	failed+=" base(mm selftests)"
+fi
 python3 - "$BUILD/guest-bench-base.out" "$BUILD/guest-bench-series.out" "$pairs" "$cost" <<'PY'
 import sys
 def load(p):

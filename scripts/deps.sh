@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils rsync git
       python3 perl ccache qemu-system-x86 busybox-static xfsprogs sparse
-      fio stress-ng bindfs fuse-overlayfs)
+      fio stress-ng bindfs fuse-overlayfs libnuma-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

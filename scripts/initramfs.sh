@@ -17,7 +17,7 @@ for a in $("$bb" --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$stage/bin/$a"
 done
 install -m755 "$TOP/guest/init" "$stage/init"
-cp -a "$TOP"/guest/*.sh "$TOP/guest/tests.list" "$stage/guest/"
+cp -a "$TOP"/guest/*.sh "$TOP"/guest/*.txt "$TOP/guest/tests.list" "$stage/guest/"
 for c in "$TOP"/guest/tools/*.c; do
 	gcc -static -O2 -Wall -o "$stage/bin/$(basename "$c" .c)" "$c"
 done

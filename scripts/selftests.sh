@@ -4,7 +4,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_cmds gcc make rsync
 # The tests the series adds or the guest runs (tools/testing/selftests/mm).
-MM_TESTS=${MM_TESTS:-hostile_fuse fuse_launder migratability migratability_report migratability_faults longterm_pin iomap_split}
+MM_TESTS=${MM_TESTS:-hostile_fuse fuse_launder migratability migratability_report migratability_faults longterm_pin migratability_memcg iomap_split}
 out=$BUILD/selftests
 hdr=$BUILD/headers
 [ -d "$TREE/tools/testing/selftests/mm" ] || die "no tree -- run 'make tree'"
@@ -37,3 +37,21 @@ for t in "${targets[@]}"; do
 		die "$t is not statically linked"
 done
 note "selftests built: $MM_TESTS -> $out"
+
+# The kernel's own mm selftests that exercise what the series changes
+# (guest/mm-upstream.sh runs them). Their code is upstream's: its warnings
+# are logged, not fatal.
+MM_UPSTREAM=${MM_UPSTREAM:-gup_test gup_longterm cow compaction_test split_huge_page_test transhuge-stress hugepage-mmap hugetlb-madvise uffd-unit-tests migration mlock2-tests}
+up=$out/mm-upstream
+mkdir -p "$up"
+ulog=$BUILD/logs/selftests-upstream.log
+targets=()
+for t in $MM_UPSTREAM; do targets+=("$up/$t"); done
+if ! make -C "$TREE/tools/testing/selftests/mm" OUTPUT="$up" \
+	KHDR_INCLUDES="-isystem $hdr/usr/include" LDFLAGS=-static \
+	"${targets[@]}" >"$ulog" 2>&1; then
+	grep -E 'error' "$ulog" | head -n 30 >&2
+	die "upstream mm selftests build failed (log: $ulog; migration needs libnuma-dev)"
+fi
+cp "$TREE/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh" "$up/"
+note "upstream mm selftests built: $MM_UPSTREAM -> $up"
