@@ -58,6 +58,17 @@ offline_cycle() {
 	done | sort -n | sed -n 3p | sed "s/^/BENCH $name /; s/\$/ ms/"
 }
 
+# compact_memory over all of memory, median of 3: with records present, the
+# series records the folios it fails on (a MIGRATE_SYNC compaction asked
+# for), and skips long-term pinned ones.
+compact_cycle() {
+	for i in 1 2 3; do
+		t0=$(mstime)
+		echo 1 > /proc/sys/vm/compact_memory
+		echo $(($(mstime) - t0))
+	done | sort -n | sed -n 2p | sed "s/^/BENCH compact_memory${1}_ms /; s/\$/ ms/"
+}
+
 # The state real machines are in: 16 MiB long-term pinned (io_uring fixed
 # buffers) and 16 MiB of anonymous pages held by pipes, whose ZONE_MOVABLE
 # blocks an offline (interrupted after 3 s) failed on: the series then holds
@@ -105,9 +116,11 @@ fi
 hot_paths() {
 	offline_cycle
 	echo "BENCH fault_free_128m_ms $(fault_free 128) ms"
+	compact_cycle
 	state_start
 	offline_cycle _records
 	echo "BENCH fault_free_128m_records_ms $(fault_free 128) ms"
+	compact_cycle _records
 	state_stop
 }
 

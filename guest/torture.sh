@@ -217,7 +217,9 @@ EOF
 	sed 's/^/# /' $work/loop.log
 	set -- $(cat $work/migr 2>/dev/null || echo 0 0 0 0 0 0 0 0)
 	odone=$1 ofail=$2 ohung=$3 osum=$4 omax=$5 compact=$6 cma_ok=$7 cma_tries=$8
-	mean=$((odone ? osum / odone : 0))
+	# Not $((odone ? osum / odone : 0)): busybox sh divides by zero anyway
+	mean=0
+	[ "$odone" -gt 0 ] && mean=$((osum / odone))
 	verr=$(grep -ciE 'verify failed|bad magic|bad header|verify: bad' $work/fio.log)
 	umount_fs $fs
 	summary="fio rc=$fio_rc, stress-ng rc=$sng_rc, ${secs} s; offlines: $odone done (mean $mean ms, max $omax ms), $ofail failed, $ohung hung; compact_memory $compact; cma_alloc $cma_ok/$cma_tries"

@@ -117,7 +117,8 @@ for i in range(2, cost + 1):
         p = os.path.join(os.path.dirname(sys.argv[1]), f"guest-benchc-{k}-{i}.out")
         runs[k].append(load(p) if os.path.exists(p) else {})
 keys = sorted(k for k in set(base) | set(series)
-              if k.startswith(('offline_idle_block', 'fault_free_', 'pin_longterm_', 'unpin_longterm_')))
+              if k.startswith(('offline_idle_block', 'fault_free_', 'compact_memory', 'pin_longterm_',
+                             'unpin_longterm_')))
 if cost > 1 and keys:
     print(f"\nHot paths and pins over {cost} boots of each kernel (alternating):"
           " median [min-max]; ratio of the medians; per boot pair")
