@@ -105,7 +105,7 @@ state_stop() {
 # "bench.sh writes" (guest.mode=benchw): only the FUSE write throughput, for
 # the extra boots make bench spends on it (see scripts/bench.sh).
 if [ "$1" = writes ]; then
-	bounded 900 hostile_fuse -b -w | grep '^BENCH'
+	bounded 900 hostile_fuse_bench -b -w | grep '^BENCH'
 	exit 0
 fi
 
@@ -147,7 +147,7 @@ fi
 # bounded wait must allow), and how long offlining a memory block takes when
 # it holds a folio of a READ the server never answers: on the base kernel it
 # does not finish ("N+": the deadline, then the connection is aborted).
-bounded 900 hostile_fuse -b -t 20 | grep '^BENCH'
+bounded 900 hostile_fuse_bench -b -t 20 | grep '^BENCH'
 
 # Long-term pins: the pin/unpin path (gup_test PIN_LONGTERM_BENCHMARK, 16 MiB
 # in calls of 512 pages, median of 11), and compact_memory with 64 MiB of

@@ -9,17 +9,20 @@ for b in /sys/devices/system/memory/memory*; do
 done
 say "ZONE_MOVABLE promises that everything in it can be migrated, so these blocks can be offlined."
 say "Now a FUSE server that never answers READ. A reader's page-cache folio stays locked for I/O."
-say "hostile_fuse: (1) control with an answering server, (2)-(4) the server that never answers,"
-more "(5)-(10) twenty offlines in a row and what the server does afterwards, (11) the same through CMA,"
-more "(12)-(24) a server that never answers WRITE, with the writeback cache: the folios stay under"
-more "writeback (the series writes back from the page cache, without 6.12's temporary copies)."
+say "hostile_fuse_read: offline_answering is the control (a server that answers),"
+more "read_never_answered the server that never answers, offline_repeated twenty offlines in a"
+more "row, after_cancel.* what the server does afterwards; hostile_fuse_cma: the same through CMA;"
+more "hostile_fuse_write: a server that never answers WRITE, with the writeback cache: the folios"
+more "stay under writeback (the series writes back from the page cache, without 6.12's temporary copies)."
 say "Watch for the folio's block, the reader's state, the report line naming the folio"
 more "(reason and holder, from /sys/kernel/debug/migratability/blockers), and the offline time."
 [ -r /proc/sys/vm/migrate_untrusted_io_wait_ms ] &&
 	more "vm.migrate_untrusted_io_wait_ms = $(cat /proc/sys/vm/migrate_untrusted_io_wait_ms)"
 dmesg -c >/dev/null
-hostile_fuse -t "${DEMO_DEADLINE:-10}"
-rc=$?
+rc=0
+for t in hostile_fuse_read hostile_fuse_cma hostile_fuse_write; do
+	HOSTILE_FUSE_DEADLINE=${DEMO_DEADLINE:-10} $t || rc=$?
+done
 if [ -r /sys/kernel/debug/migratability/summary ]; then
 	say "What the migratability layer counted (per reason, per zone, per CMA area):"
 	sed 's/^/    /' /sys/kernel/debug/migratability/summary
@@ -47,25 +50,25 @@ if [ -r /sys/kernel/debug/migratability/pins ]; then
 fi
 say "Summary:"
 if [ -r /proc/sys/vm/migrate_untrusted_io_wait_ms ]; then
-	more "Test 2: the report names the folio the server holds: read_io, holder=fuse:CONN ino=N."
-	more "Test 3: the offline that sleeps in D state forever on plain 6.12 finishes: once the READ"
-	more "is older than the bound, migration takes the folio out of it (->unblock_folio), drops it"
-	more "from the page cache, and the reader reads it again. The messages above name what was"
-	more "cancelled. Tests 5-11: twenty offlines in a row, a CMA allocation over a held folio, and"
-	more "whatever the server does later (late answer, EIO, abort, splice) no reader sees bytes the"
-	more "server did not send."
-	more "Tests 12-24: WRITEs the server holds keep their folios under writeback; the report says"
-	more "writeback, holder=fuse:CONN; the offline still finishes within the bound: FUSE copies the"
-	more "held page into a page of the request's own and ends the folio's writeback (\"evacuated\" in"
-	more "/sys/fs/fuse/connections/N/writeback). A WRITE the server has not read yet takes the new"
-	more "folio instead, at once, with no copy (\"transferred\", test 18); an fsync waiting on it"
-	more "gets the copy (test 19). When the server answers at last, it has stored every"
-	more "page once, in the order written; a resend (test 23) comes from the copies, and so does the"
-	more "rest of a copy the server's read fault stalled halfway (test 24)."
+	more "read_never_answered: the report names the folio the server holds: read_io,"
+	more "holder=fuse:CONN ino=N; the offline that sleeps in D state forever on plain 6.12 finishes:"
+	more "once the READ is older than the bound, migration takes the folio out of it"
+	more "(->unblock_folio), drops it from the page cache, and the reader reads it again. The"
+	more "messages above name what was cancelled. offline_repeated, after_cancel.*, cma_alloc.*:"
+	more "twenty offlines in a row, a CMA allocation over a held folio, and whatever the server does"
+	more "later (late answer, EIO, abort, splice) no reader sees bytes the server did not send."
+	more "hostile_fuse_write: WRITEs the server holds keep their folios under writeback; the report"
+	more "says writeback, holder=fuse:CONN; the offline still finishes within the bound: FUSE copies"
+	more "the held page into a page of the request's own and ends the folio's writeback (\"evacuated\""
+	more "in /sys/fs/fuse/connections/N/writeback). A WRITE the server has not read yet takes the new"
+	more "folio instead, at once, with no copy (write_unread.no_waiter); an fsync waiting on it gets"
+	more "the copy (write_unread.fsync_waiter). When the server answers at last, it has stored every"
+	more "page once, in the order written; a resend (write_end.resend) comes from the copies, and so"
+	more "does the rest of a copy the server's read fault stalled halfway (fuse_write.write_uffd)."
 else
-	more "Plain 6.12: test 3 is not done at the deadline; the offliner sleeps in folio_lock()"
-	more "(D state) until the connection is aborted, and nothing else can end it."
-	more "Tests 12-24 pass here: 6.12 copies every page it writes back into a temporary page, the"
-	more "cost the series removes (make bench: fuse_write_*_MBps) while keeping them passing."
+	more "Plain 6.12: read_never_answered is not done at the deadline; the offliner sleeps in"
+	more "folio_lock() (D state) until the connection is aborted, and nothing else can end it."
+	more "hostile_fuse_write: 6.12 copies every page it writes back into a temporary page, the cost"
+	more "the series removes (make bench: fuse_write_*_MBps)."
 fi
-[ $rc -eq 0 ] || more "(hostile_fuse exit status $rc)"
+[ $rc -eq 0 ] || more "(a hostile_fuse program exited with status $rc)"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Run the tests of /guest/tests.list and print kselftest TAP.
 # Each line: NAME TIMEOUT_S COMMAND...  ('#' starts a comment)
-# guest.only=A,B runs only those; guest.timescale=N (a slow kernel: KASAN)
-# multiplies each timeout by N.
+# guest.only=A,B runs only those, guest.skip=A,B all but those;
+# guest.timescale=N (a slow kernel: KASAN) multiplies each timeout by N.
 #
 # Each test runs in a session of its own. At its timeout the whole session
 # is killed: the harness forks a process per test, and one left behind
@@ -10,9 +10,13 @@
 # would fail the tests after it for a reason that is not theirs.
 list=/guest/tests.list
 only=$(sed -n 's/.*guest\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
+skip=$(sed -n 's/.*guest\.skip=\([^ ]*\).*/\1/p' /proc/cmdline)
 scale=$(sed -n 's/.*guest\.timescale=\([0-9]*\).*/\1/p' /proc/cmdline)
 [ -n "$scale" ] && [ "$scale" -ge 1 ] 2>/dev/null || scale=1
 tests=$(grep -v '^#' $list | grep . | while read -r name rest; do
+	case ",$skip," in
+	*",$name,"*) continue;;
+	esac
 	case ",$only," in
 	,,|*",$name,"*) echo "$name";;
 	esac

@@ -53,7 +53,7 @@ done
 # The kernel's own mm selftests on the base kernel: the record that make
 # check compares the series with (guest/mm-upstream.sh), kept in the repository.
 note "booting the base kernel: the kernel's own mm selftests (guest/mm-upstream-base.txt)"
-if QUIET=1 TAG=mmup-base KERNEL=$BUILD/kobj-bench-base/arch/x86/boot/bzImage \
+if NUMA=2 QUIET=1 TAG=mmup-base KERNEL=$BUILD/kobj-bench-base/arch/x86/boot/bzImage \
 	"$TOP/scripts/guest.sh" mmup 3600 &&
 	grep -q '^MMUP ' "$BUILD/guest-mmup-base.out"; then
 	{ echo "# base 6.12 ($(tree_base | cut -c1-12)): NAME EXIT FAILED-SUBTESTS SECONDS, by make bench"

@@ -19,6 +19,10 @@ step() {	# step NAME COMMAND...: run, time, record PASS/FAIL for NAME
 }
 : > "$BUILD/timings.txt"
 
+# The tests of guest/tests.list that boot with two NUMA nodes (NUMA=2): the
+# kernel's own mm selftests (migration, move_pages) and the layer's NUMA test.
+NUMA_TESTS=mm_upstream,migratability_numa
+
 ok=1
 step deps "$TOP/scripts/deps.sh" && record PASS deps || { record FAIL deps; ok=0; }
 if [ $ok = 1 ]; then
@@ -39,7 +43,9 @@ if [ $ok = 1 ]; then
 	fi
 	if [ $kernel_ok = 1 ]; then
 		step kunit "$TOP/scripts/kunit.sh" || true
-		step guest-test "$TOP/scripts/guest-test.sh" || true
+		step guest-test "$TOP/scripts/guest-test.sh" guest.skip=$NUMA_TESTS || true
+		step guest-test-numa env NUMA=2 TAG=numa-test PREFIX=numa-guest \
+			"$TOP/scripts/guest-test.sh" guest.only=$NUMA_TESTS || true
 		step harness "$TOP/scripts/harness-test.sh" || true
 	else
 		record FAIL kunit "not run: the kernel did not build"
@@ -56,7 +62,12 @@ if [ $ok = 1 ]; then
 				PREFIX=kasan-kunit DEADLINE=900 "$TOP/scripts/kunit.sh" || true
 			step kasan-guest-test env KERNEL="$kasan/arch/x86/boot/bzImage" \
 				TAG=kasan-test PREFIX=kasan-guest DEADLINE=2700 \
-				"$TOP/scripts/guest-test.sh" guest.timescale=4 || true
+				"$TOP/scripts/guest-test.sh" guest.timescale=4 \
+				guest.skip=$NUMA_TESTS || true
+			step kasan-guest-test-numa env KERNEL="$kasan/arch/x86/boot/bzImage" \
+				NUMA=2 TAG=kasan-numa-test PREFIX=kasan-numa-guest DEADLINE=2700 \
+				"$TOP/scripts/guest-test.sh" guest.timescale=4 \
+				guest.only=$NUMA_TESTS || true
 		else
 			record FAIL build:kasan-kernel
 		fi
@@ -65,7 +76,8 @@ fi
 
 # Where the tasks of a test that timed out were waiting (guest/run-tests.sh),
 # here too, since a CI log may keep only its end.
-for out in "$BUILD"/guest-test.out "$BUILD"/guest-kasan-test.out; do
+for out in "$BUILD"/guest-test.out "$BUILD"/guest-kasan-test.out \
+	"$BUILD"/guest-numa-test.out "$BUILD"/guest-kasan-numa-test.out; do
 	[ -f "$out" ] || continue
 	grep -A 30 'TIMEOUT: the tasks of the test' "$out" | head -n 60 |
 		sed "s|^|$(basename "$out" .out): |"

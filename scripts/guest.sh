@@ -4,6 +4,8 @@
 # MODE is passed as guest.mode= (test, kunit, demo, bench, panic, hang).
 # Writes build/guest-MODE.{console,out}; streams the .out (results channel)
 # unless QUIET=1. Exit status: 0 finished, 1 panic / hang / no finish marker.
+# NUMA=2: two NUMA nodes, one CPU and 512 MiB of boot memory each, the pc-dimm
+# on node 1 (default: one node).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 mode=${1:?mode}; deadline=${2:-600}; shift $(( $# >= 2 ? 2 : 1 ))
@@ -38,10 +40,25 @@ cmdline="console=ttyS0 panic=-1 oops=panic cma=64M guest.mode=$mode $*"
 tools=()
 [ -f "$BUILD/tools.img" ] &&
 	tools=(-drive file="$BUILD/tools.img",if=virtio,format=raw,readonly=on)
-qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 \
-	-m 1G,slots=2,maxmem=2G \
+numa=()
+dimm_node=
+smp=2
+case ${NUMA:-1} in
+1) ;;
+# A socket per node: CPUs of one socket share a cache, which the scheduler
+# wants on one node (a WARNING in topology_sane() otherwise).
+2)	smp=2,sockets=2,cores=1,threads=1
+	numa=(-object memory-backend-ram,id=node0mem,size=512M
+	      -object memory-backend-ram,id=node1mem,size=512M
+	      -numa node,nodeid=0,cpus=0,memdev=node0mem
+	      -numa node,nodeid=1,cpus=1,memdev=node1mem)
+	dimm_node=,node=1;;
+*)	die "NUMA=${NUMA}: 1 or 2";;
+esac
+qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp $smp \
+	-m 1G,slots=2,maxmem=2G "${numa[@]}" \
 	-object memory-backend-ram,id=dimm0mem,size=512M \
-	-device pc-dimm,id=dimm0,memdev=dimm0mem \
+	-device pc-dimm,id=dimm0,memdev=dimm0mem$dimm_node \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
 	-drive file="$disk",if=virtio,format=raw,cache=unsafe \
 	-drive file="$disk16k",if=virtio,format=raw,cache=unsafe \
