@@ -2,7 +2,7 @@
 # checkpatch.pl --strict on every patch of the series; one result per patch.
 # FILE_PATH_CHANGES ("does MAINTAINERS need updating?") is checked precisely
 # instead: every file a patch adds must be covered by a MAINTAINERS entry of
-# the tree with the whole series applied.
+# the tree with the whole series applied (if that tree still has it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_cmds perl
@@ -18,6 +18,8 @@ while read -r p; do
 	uncovered=
 	for f in $(sed -n 's|^+++ b/||p' "$TOP/patches/$p" | sort -u); do
 		grep -q "^--- /dev/null" <(grep -B1 "^+++ b/$f\$" "$TOP/patches/$p") || continue
+		# Added, then removed by a later patch (the whole series has it not)
+		[ -e "$TREE/$f" ] || continue
 		(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
 			--no-rolestats --m --no-r --no-l --no-s -f "$f" 2>/dev/null) | grep -q . ||
 			uncovered+=" $f"
