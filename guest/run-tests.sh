@@ -37,6 +37,16 @@ session_stacks() {
 	done
 }
 
+# kill_session SIG SID: send SIG to every process of session SID. The
+# kselftest harness puts each test in a process group of its own
+# (setpgrp()), so killing the leader's group does not reach it.
+kill_session() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(cut -d' ' -f6 $p/stat 2>/dev/null)" = "$2" ] && kill -$1 ${p#/proc/} 2>/dev/null
+	done
+}
+
 # run_session TIMEOUT CMD...: run CMD in its own session; return its exit
 # status, or 124 after killing every process of the session at TIMEOUT.
 run_session() {
@@ -47,9 +57,9 @@ run_session() {
 	while kill -0 $pid 2>/dev/null; do
 		if [ $t -ge "$tmo" ]; then
 			session_stacks $pid >>/tmp/out
-			kill -TERM -- -$pid 2>/dev/null
+			kill_session TERM $pid
 			sleep 2
-			kill -KILL -- -$pid 2>/dev/null
+			kill_session KILL $pid
 			wait $pid 2>/dev/null
 			return 124
 		fi
@@ -61,7 +71,7 @@ run_session() {
 	done
 	wait $pid
 	rc=$?
-	kill -KILL -- -$pid 2>/dev/null
+	kill_session KILL $pid
 	return $rc
 }
 

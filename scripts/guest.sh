@@ -4,8 +4,8 @@
 # MODE is passed as guest.mode= (test, kunit, demo, bench, panic, hang).
 # Writes build/guest-MODE.{console,out}; streams the .out (results channel)
 # unless QUIET=1. Exit status: 0 finished, 1 panic / hang / no finish marker.
-# NUMA=2: two NUMA nodes, one CPU and 512 MiB of boot memory each, the pc-dimm
-# on node 1 (default: one node).
+# NUMA=2: two NUMA nodes, two CPUs and 512 MiB of boot memory each, the
+# pc-dimm on node 1 (default: one node, two CPUs).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 mode=${1:?mode}; deadline=${2:-600}; shift $(( $# >= 2 ? 2 : 1 ))
@@ -46,12 +46,13 @@ smp=2
 case ${NUMA:-1} in
 1) ;;
 # A socket per node: CPUs of one socket share a cache, which the scheduler
-# wants on one node (a WARNING in topology_sane() otherwise).
-2)	smp=2,sockets=2,cores=1,threads=1
+# wants on one node (a WARNING in topology_sane() otherwise). Two CPUs per
+# node: the migration selftest wants three threads besides its own.
+2)	smp=4,sockets=2,cores=2,threads=1
 	numa=(-object memory-backend-ram,id=node0mem,size=512M
 	      -object memory-backend-ram,id=node1mem,size=512M
-	      -numa node,nodeid=0,cpus=0,memdev=node0mem
-	      -numa node,nodeid=1,cpus=1,memdev=node1mem)
+	      -numa node,nodeid=0,cpus=0-1,memdev=node0mem
+	      -numa node,nodeid=1,cpus=2-3,memdev=node1mem)
 	dimm_node=,node=1;;
 *)	die "NUMA=${NUMA}: 1 or 2";;
 esac
