@@ -98,10 +98,10 @@ for fs in $fss; do
 	case $fs in
 	bindfs)
 		mkdir -p $work/src
-		bindfs $work/src $work/mnt >$work/fs.log 2>&1;;
+		bindfs --multithreaded $work/src $work/mnt >$work/fs.log 2>&1;;
 	overlay)
 		mkdir -p $work/lower $work/upper $work/ovwork
-		fuse-overlayfs -o lowerdir=$work/lower,upperdir=$work/upper,workdir=$work/ovwork \
+		fuse-overlayfs -o threaded=1,lowerdir=$work/lower,upperdir=$work/upper,workdir=$work/ovwork \
 			$work/mnt >$work/fs.log 2>&1;;
 	esac
 	if ! grep -q " $work/mnt " /proc/mounts; then

@@ -29,7 +29,7 @@ transhuge_stress 60 0 transhuge-stress -d 20
 hugepage_mmap 60 256 hugepage-mmap
 hugetlb_madvise 60 256 hugetlb-madvise
 uffd_unit_tests 600 32 uffd-unit-tests
-migration 300 0 migration
+migration 300 8 migration
 mlock2_tests 60 0 mlock2-tests
 mem_on_off_test 300 0 sh mem-on-off-test.sh -r 10"
 
