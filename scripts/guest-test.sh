@@ -11,6 +11,11 @@ P=${PREFIX:-guest}
 "$TOP/scripts/tools-image.sh"
 rc=0
 "$TOP/scripts/guest.sh" test "$DEADLINE" "$@" || rc=$?
+# A boot that lost its PCI interrupts to a slow host (see lib.sh): once more.
+if [ $rc -ne 0 ] && acpi_irq_lost "$BUILD/guest-$TAG.console"; then
+	rc=0
+	"$TOP/scripts/guest.sh" test "$DEADLINE" "$@" || rc=$?
+fi
 out=$BUILD/guest-$TAG.out
 console=$BUILD/guest-$TAG.console
 "$TOP/scripts/tap-results.py" "$out" "$P:" >> "$RESULTS"
