@@ -15,6 +15,13 @@ TAG=${TAG:-$mode}
 need_cmds qemu-system-x86_64 mkfs.xfs truncate
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL -- run 'make kernel'"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD"
+# The kernel's test modules (scripts/kernel.sh) go into this boot's initramfs
+mods=$(dirname "$KERNEL")/../../../test-modules.cpio.gz
+if [ -f "$mods" ]; then
+	initrd=$BUILD/initramfs-$TAG.cpio.gz
+	cat "$INITRD" "$mods" > "$initrd"
+	INITRD=$initrd
+fi
 
 console=$BUILD/guest-$TAG.console
 out=$BUILD/guest-$TAG.out

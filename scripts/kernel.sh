@@ -74,3 +74,24 @@ if [ "$rc" -ne 0 ]; then
 	die "kernel build failed (full log: $log)"
 fi
 note "kernel built in $((SECONDS - start))s: $KOBJ/arch/x86/boot/bzImage"
+
+# --- the selftests' test modules, for a kernel with CONFIG_MODULES: built in
+# $KOBJ/test_modules (not in the source tree) and packed as a cpio archive
+# that scripts/guest.sh appends to the initramfs of this kernel's boots, at
+# /lib/modules/<release>/ (a module is built for one kernel)
+mods=$KOBJ/test-modules.cpio.gz
+rm -f "$mods"
+if grep -qx CONFIG_MODULES=y "$KOBJ/.config"; then
+	msrc=$SRC/tools/testing/selftests/mm/test_modules
+	[ -d "$msrc" ] || die "no $msrc in the tree"
+	rel=$(cat "$KOBJ/include/config/kernel.release")
+	rm -rf "$KOBJ/test_modules" "$KOBJ/test_modules.root"
+	cp -r "$msrc" "$KOBJ/test_modules"
+	kmake -j"$JOBS" modules >>"$log" 2>&1 || die "kernel modules failed (log: $log)"
+	kmake M="$KOBJ/test_modules" modules >>"$log" 2>&1 ||
+		{ grep -E 'error|warning' "$log" | tail -n 20 >&2; die "test modules failed (log: $log)"; }
+	mkdir -p "$KOBJ/test_modules.root/lib/modules/$rel"
+	cp "$KOBJ"/test_modules/*.ko "$KOBJ/test_modules.root/lib/modules/$rel/"
+	(cd "$KOBJ/test_modules.root" && find . | cpio -o -H newc --quiet | gzip -9) > "$mods"
+	note "test modules for $rel: $(cd "$KOBJ/test_modules" && echo *.ko) -> $mods"
+fi
