@@ -108,6 +108,11 @@ for out in "$BUILD"/guest-test.out "$BUILD"/guest-kasan-test.out \
 	grep -B 12 -E '^(# )*not ok ' "$out" | head -n 120 | cut -c1-240 |
 		sed "s|^|$(basename "$out" .out): |"
 done
+# The first kernel warning of each guest, with its call trace (guest-test.sh).
+for splat in "$BUILD"/guest-test.splat "$BUILD"/guest-kasan-test.splat \
+	"$BUILD"/guest-numa-test.splat "$BUILD"/guest-kasan-numa-test.splat; do
+	[ -f "$splat" ] && cat "$splat"
+done
 echo
 echo "==== results ($((SECONDS - t0))s; build/results.txt) ===="
 grep -E '^(FAIL|XFAIL|SKIP) ' "$RESULTS" | sed 's/^/  /'

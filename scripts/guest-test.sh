@@ -24,11 +24,16 @@ if [ $rc -eq 0 ]; then
 else
 	record FAIL "$P:boot" "panic or hang, see $console"
 fi
+rm -f "$BUILD/guest-$TAG.splat"
 # The kernel log must be clean: no WARN, BUG, KASAN or lockdep report, oops.
 splat=$(grep -nE 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|inconsistent lock state|UBSAN|INFO: task .* blocked|Bad page state' "$console" | head -n 5 || true)
 if [ -n "$splat" ]; then
 	record FAIL "$P:kernel-log-clean" "$(echo "$splat" | head -n1 | cut -c1-120)"
 	echo "kernel log has warnings:"; echo "$splat"
+	# The first one's report in full: a CI log keeps only its end.
+	first=$(echo "$splat" | head -n1 | cut -d: -f1)
+	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 45))p" "$console" | cut -c1-200 |
+		sed "s|^|$P: kernel log: |" | tee "$BUILD/guest-$TAG.splat"
 else
 	record PASS "$P:kernel-log-clean"
 fi
