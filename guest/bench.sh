@@ -73,7 +73,10 @@ compact_cycle() {
 # buffers) and 16 MiB of anonymous pages held by pipes, whose ZONE_MOVABLE
 # blocks an offline (interrupted after 3 s) failed on: the series then holds
 # a pin record per pinned folio and a failure record per held one.
+# Records are off by default (level 1): on (level 2) for this state.
+mgr_enabled=/sys/kernel/debug/migratability/enabled
 state_start() {
+	[ -w $mgr_enabled ] && echo 2 > $mgr_enabled
 	longterm_pin -p 4096 >/tmp/pins.out 2>&1 &
 	state_pins=$!
 	holdrefs 16 >/tmp/refs.out 2>&1 &
@@ -100,6 +103,7 @@ state_start() {
 state_stop() {
 	kill $state_pins $state_refs 2>/dev/null
 	wait $state_pins $state_refs 2>/dev/null
+	[ -w $mgr_enabled ] && echo 1 > $mgr_enabled
 }
 
 # "bench.sh writes" (guest.mode=benchw): only the FUSE write throughput, for
@@ -158,7 +162,7 @@ bounded 600 longterm_pin -b
 # offlined while no free block of their order is left: 6.12 cannot split them
 # and the offline does not finish ("N+": its deadline); the series splits them
 # and migrates the pieces. Three runs: how many finished, median time.
-bounded 900 iomap_split -b | grep '^BENCH\|^# '
+bounded 900 iomap_split_bench | grep '^BENCH\|^# '
 
 # Debian's fio and stress-ng with data verification on bindfs, fuse-overlayfs
 # and XFS while every ZONE_MOVABLE block is offlined and onlined in turn,

@@ -33,6 +33,9 @@ dmesg | grep 'owner' | grep -m 4 'read_io' | sed 's/^/    /'
 dmesg | grep 'owner' | grep -m 2 'writeback' | sed 's/^/    /'
 if [ -r /sys/kernel/debug/migratability/pins ]; then
 	say "Long-term pins: who holds them. A process registers 16 pages as io_uring fixed buffers."
+	more "Pinners are named with records on, off by default (they cost every pin call):"
+	more "echo 3 > /sys/kernel/debug/migratability/enabled (2: records, 3: and call chains)"
+	echo 3 > /sys/kernel/debug/migratability/enabled
 	longterm_pin -p 16 >/tmp/pinner.out 2>&1 &
 	pinner=$!
 	i=0

@@ -69,9 +69,9 @@ if [ $ok = 1 ]; then
 	fi
 	# The same kernel with KASAN (generic): KUnit and every test of the
 	# series again, guest.timescale=4 for their ceilings. On a kernel that
-	# slow, torture runs 20 s per filesystem and iomap_split SKIPs the
-	# scenarios that fragment 1 GiB first (160 s each there); they run on
-	# the debug kernel above, as do the kernel's own mm selftests
+	# slow, torture runs 20 s per filesystem and iomap_split_frag SKIPs
+	# its scenarios, which fragment 1 GiB first (160 s each there); they
+	# run on the debug kernel above, as do the kernel's own mm selftests
 	# (mm_upstream, KASAN_TESTS=all runs them here too): make check stays
 	# within CI's 90 minutes.
 	if [ "${KASAN:-1}" = 1 ]; then
