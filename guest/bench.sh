@@ -77,7 +77,7 @@ compact_cycle() {
 mgr_enabled=/sys/kernel/debug/migratability/enabled
 state_start() {
 	[ -w $mgr_enabled ] && echo 2 > $mgr_enabled
-	longterm_pin -p 4096 >/tmp/pins.out 2>&1 &
+	longterm_pin_bench -p 4096 >/tmp/pins.out 2>&1 &
 	state_pins=$!
 	holdrefs 16 >/tmp/refs.out 2>&1 &
 	state_refs=$!
@@ -132,7 +132,7 @@ hot_paths() {
 # for the extra boots make bench spends on their spread.
 if [ "$1" = cost ]; then
 	hot_paths
-	bounded 600 longterm_pin -b | grep '^BENCH'
+	bounded 600 longterm_pin_bench | grep '^BENCH'
 	exit 0
 fi
 
@@ -156,7 +156,7 @@ bounded 900 hostile_fuse_bench -b -t 20 | grep '^BENCH'
 # Long-term pins: the pin/unpin path (gup_test PIN_LONGTERM_BENCHMARK, 16 MiB
 # in calls of 512 pages, median of 11), and compact_memory with 64 MiB of
 # shmem long-term pinned (seed 003): its time and pgmigrate_fail per run.
-bounded 600 longterm_pin -b
+bounded 600 longterm_pin_bench
 
 # Dirty large folios of an XFS file, partly written, in a ZONE_MOVABLE block
 # offlined while no free block of their order is left: 6.12 cannot split them

@@ -36,7 +36,7 @@ if [ -r /sys/kernel/debug/migratability/pins ]; then
 	more "Pinners are named with records on, off by default (they cost every pin call):"
 	more "echo 3 > /sys/kernel/debug/migratability/enabled (2: records, 3: and call chains)"
 	echo 3 > /sys/kernel/debug/migratability/enabled
-	longterm_pin -p 16 >/tmp/pinner.out 2>&1 &
+	longterm_pin_bench -p 16 >/tmp/pinner.out 2>&1 &
 	pinner=$!
 	i=0
 	while ! grep -q pinned /tmp/pinner.out && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
