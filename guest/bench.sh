@@ -136,6 +136,23 @@ if [ "$1" = cost ]; then
 	exit 0
 fi
 
+# "bench.sh numa" (guest.mode=benchn, a guest with two NUMA nodes): successful
+# migration between the nodes, migrate_pages(2) and move_pages(2) of 256 MiB
+# (128 if node 0 has less than 400 MiB free), without and with records
+# present (state_start): with records on, every successful migration runs
+# the series' migrate-done hook.
+if [ "$1" = numa ]; then
+	free0=$(awk '/MemFree/ {print int($4 / 1024)}' /sys/devices/system/node/node0/meminfo 2>/dev/null)
+	mib=256
+	[ "${free0:-0}" -ge 400 ] || mib=128
+	echo "# node 0: ${free0:-?} MiB free; moving ${mib} MiB"
+	bounded 600 numa_move $mib
+	state_start
+	bounded 600 numa_move $mib _records
+	state_stop
+	exit 0
+fi
+
 hot_paths
 
 # Scanning 1 GiB of PFNs for the migratability report (series only).

@@ -50,6 +50,17 @@ for ((i = 2; i <= cost; i++)); do
 			"$TOP/scripts/guest.sh" benchc 900 || failed+=" $k(cost,$i)"
 	done
 done
+# Successful migration between two NUMA nodes (guest.mode=benchn, NUMA=2),
+# without and with records present, in NUMA_BOOTS boots of each kernel,
+# alternating.
+numa=${NUMA_BOOTS:-2}
+for ((i = 1; i <= numa; i++)); do
+	for k in base series; do
+		note "booting the $k kernel with two NUMA nodes: migration between them, boot $i of $numa"
+		NUMA=2 QUIET=1 TAG=benchn-$k-$i KERNEL=$BUILD/kobj-bench-$k/arch/x86/boot/bzImage \
+			"$TOP/scripts/guest.sh" benchn 900 || failed+=" $k(numa,$i)"
+	done
+done
 # The kernel's own mm selftests on the base kernel: the record that make
 # check compares the series with (guest/mm-upstream.sh), kept in the repository.
 note "booting the base kernel: the kernel's own mm selftests (guest/mm-upstream-base.txt)"
@@ -62,7 +73,7 @@ if NUMA=2 QUIET=1 TAG=mmup-base KERNEL=$BUILD/kobj-bench-base/arch/x86/boot/bzIm
 else
 	failed+=" base(mm selftests)"
 fi
-python3 - "$BUILD/guest-bench-base.out" "$BUILD/guest-bench-series.out" "$pairs" "$cost" <<'PY'
+python3 - "$BUILD/guest-bench-base.out" "$BUILD/guest-bench-series.out" "$pairs" "$cost" "$numa" <<'PY'
 import sys
 def load(p):
     r = {}
@@ -121,6 +132,29 @@ keys = sorted(k for k in set(base) | set(series)
                              'unpin_longterm_')))
 if cost > 1 and keys:
     print(f"\nHot paths and pins over {cost} boots of each kernel (alternating):"
+          " median [min-max]; ratio of the medians; per boot pair")
+    print(f"{'benchmark':36} {'base 6.12':>22} {'series':>22} {'ratio':>6}  pairs")
+    for k in keys:
+        v = {c: [r[k][0] for r in runs[c] if k in r] for c in runs}
+        if not v['base'] or not v['series']:
+            continue
+        m = {c: statistics.median(v[c]) for c in v}
+        cell = lambda c: f"{m[c]:g} [{min(v[c]):g}-{max(v[c]):g}]"
+        per = [f"{s[k][0] / b[k][0]:.2f}" for b, s in zip(runs['base'], runs['series'])
+               if k in b and k in s and b[k][0]]
+        ratio = f"{m['series'] / m['base']:5.2f}x" if m['base'] else '    -'
+        print(f"{k:36} {cell('base'):>22} {cell('series'):>22} {ratio}  {' '.join(per)}")
+
+# Migration between NUMA nodes: the NUMA boots only
+numa = int(sys.argv[5])
+runs = {'base': [], 'series': []}
+for i in range(1, numa + 1):
+    for k in runs:
+        p = os.path.join(os.path.dirname(sys.argv[1]), f"guest-benchn-{k}-{i}.out")
+        runs[k].append(load(p) if os.path.exists(p) else {})
+keys = sorted({k for c in runs for r in runs[c] for k in r if k.startswith('numa_')})
+if keys:
+    print(f"\nMigration between two NUMA nodes over {numa} boots of each kernel (alternating):"
           " median [min-max]; ratio of the medians; per boot pair")
     print(f"{'benchmark':36} {'base 6.12':>22} {'series':>22} {'ratio':>6}  pairs")
     for k in keys:
