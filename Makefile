@@ -3,7 +3,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all deps tree export status kernel selftests initramfs kunit guest-test \
-	harness-test build-each checkpatch check demo bench clean
+	harness-test build-each checkpatch check demo bench mail clean
 
 all: check
 
@@ -37,5 +37,7 @@ demo:
 	@$(S)/demo.sh
 bench:
 	@$(S)/bench.sh
+mail:
+	@$(S)/mail.sh
 clean:
 	rm -rf build/kobj build/selftests build/initramfs* build/guest-* build/results.txt
