@@ -83,7 +83,8 @@ if [ $ok = 1 ]; then
 			record PASS build:kasan-kernel
 			step kasan-kunit env KERNEL="$kasan/arch/x86/boot/bzImage" TAG=kasan-kunit \
 				PREFIX=kasan-kunit DEADLINE=900 "$TOP/scripts/kunit.sh" || true
-			fits kasan-guest-test 1500 &&
+			# 1073 s here on 2026-12-07 (guest DEADLINE 1800 caps it)
+			fits kasan-guest-test 1200 &&
 			step kasan-guest-test env KERNEL="$kasan/arch/x86/boot/bzImage" \
 				TAG=kasan-test PREFIX=kasan-guest DEADLINE=1800 \
 				"$TOP/scripts/guest-test.sh" guest.timescale=4 \
