@@ -130,9 +130,9 @@ for i in range(2, cost + 1):
 keys = sorted(k for k in set(base) | set(series)
               if k.startswith(('offline_idle_block', 'fault_free_', 'compact_memory', 'pin_longterm_',
                              'unpin_longterm_')))
-if cost > 1 and keys:
-    print(f"\nHot paths and pins over {cost} boots of each kernel (alternating):"
-          " median [min-max]; ratio of the medians; per boot pair")
+def pooled(title, runs, keys):
+    """median [min-max] per kernel over the boots in runs, ratio, per boot pair"""
+    print(title)
     print(f"{'benchmark':36} {'base 6.12':>22} {'series':>22} {'ratio':>6}  pairs")
     for k in keys:
         v = {c: [r[k][0] for r in runs[c] if k in r] for c in runs}
@@ -145,6 +145,10 @@ if cost > 1 and keys:
         ratio = f"{m['series'] / m['base']:5.2f}x" if m['base'] else '    -'
         print(f"{k:36} {cell('base'):>22} {cell('series'):>22} {ratio}  {' '.join(per)}")
 
+if cost > 1 and keys:
+    pooled(f"\nHot paths and pins over {cost} boots of each kernel (alternating):"
+           " median [min-max]; ratio of the medians; per boot pair", runs, keys)
+
 # Migration between NUMA nodes: the NUMA boots only
 numa = int(sys.argv[5])
 runs = {'base': [], 'series': []}
@@ -154,18 +158,7 @@ for i in range(1, numa + 1):
         runs[k].append(load(p) if os.path.exists(p) else {})
 keys = sorted({k for c in runs for r in runs[c] for k in r if k.startswith('numa_')})
 if keys:
-    print(f"\nMigration between two NUMA nodes over {numa} boots of each kernel (alternating):"
-          " median [min-max]; ratio of the medians; per boot pair")
-    print(f"{'benchmark':36} {'base 6.12':>22} {'series':>22} {'ratio':>6}  pairs")
-    for k in keys:
-        v = {c: [r[k][0] for r in runs[c] if k in r] for c in runs}
-        if not v['base'] or not v['series']:
-            continue
-        m = {c: statistics.median(v[c]) for c in v}
-        cell = lambda c: f"{m[c]:g} [{min(v[c]):g}-{max(v[c]):g}]"
-        per = [f"{s[k][0] / b[k][0]:.2f}" for b, s in zip(runs['base'], runs['series'])
-               if k in b and k in s and b[k][0]]
-        ratio = f"{m['series'] / m['base']:5.2f}x" if m['base'] else '    -'
-        print(f"{k:36} {cell('base'):>22} {cell('series'):>22} {ratio}  {' '.join(per)}")
+    pooled(f"\nMigration between two NUMA nodes over {numa} boots of each kernel (alternating):"
+           " median [min-max]; ratio of the medians; per boot pair", runs, keys)
 PY
 [ -z "$failed" ] || die "the guest of the${failed} kernel did not finish: its results above are partial"
