@@ -70,7 +70,7 @@ compact_cycle() {
 }
 
 # The state real machines are in: 16 MiB long-term pinned (io_uring fixed
-# buffers) and 16 MiB of anonymous pages held by pipes, whose ZONE_MOVABLE
+# buffers) and 16 MiB of shmem pages held by sockets, whose ZONE_MOVABLE
 # blocks an offline (interrupted after 3 s) failed on: the series then holds
 # a pin record per pinned folio and a failure record per held one.
 # Records are off by default (level 1): on (level 2) for this state.
@@ -169,6 +169,15 @@ fi
 # it holds a folio of a READ the server never answers: on the base kernel it
 # does not finish ("N+": the deadline, then the connection is aborted).
 bounded 900 hostile_fuse_bench -b -t 20 | grep '^BENCH'
+
+# Pipes filled from ZONE_MOVABLE memory: 64 MiB of anonymous memory
+# vmspliced into 1 MiB pipes nobody reads, every block holding it offlined:
+# 6.12 retries until interrupted ("N+": the 60 s deadline per block), the
+# series gave the pipes copies; the pipes' bytes are checked after. Then the
+# price of the copies: 256 MiB through a pipe by vmsplice(2) of anonymous
+# memory and by splice(2) of a memfd, with the share in ZONE_MOVABLE.
+bounded 900 pipe_bench offline 64 60
+bounded 300 pipe_bench tput 256
 
 # Long-term pins: the pin/unpin path (gup_test PIN_LONGTERM_BENCHMARK, 16 MiB
 # in calls of 512 pages, median of 11), and compact_memory with 64 MiB of

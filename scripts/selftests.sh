@@ -4,7 +4,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_cmds gcc make rsync
 # The tests the series adds or the guest runs (tools/testing/selftests/mm).
-MM_TESTS=${MM_TESTS:-hostile_fuse_read hostile_fuse_cma hostile_fuse_write hostile_fuse_memcg hostile_fuse_bench fuse_launder fuse_launder_widened migratability migratability_report migratability_faults longterm_pin longterm_pin_bench migratability_memcg iomap_split iomap_split_frag iomap_split_bench migratability_numa}
+MM_TESTS=${MM_TESTS:-hostile_fuse_read hostile_fuse_cma hostile_fuse_write hostile_fuse_memcg hostile_fuse_bench fuse_launder fuse_launder_widened migratability migratability_report migratability_faults longterm_pin longterm_pin_bench migratability_memcg iomap_split iomap_split_frag iomap_split_bench migratability_numa pipe_movable}
 out=$BUILD/selftests
 hdr=$BUILD/headers
 [ -d "$TREE/tools/testing/selftests/mm" ] || die "no tree -- run 'make tree'"

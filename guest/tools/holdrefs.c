@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The state a real machine is in, for make bench: N MiB of anonymous pages
- * held by pipes (vmsplice takes a reference on each page, as a process that
- * splices its memory into a pipe nobody reads does). A memory offline of
- * their blocks fails on them, and the series records each such folio until
- * it is freed. Prints the memory blocks that hold the pages, then waits to
- * be killed.
+ * The state a real machine is in, for make bench: N MiB of page cache (a
+ * memfd's shmem pages) referenced by sockets, as an unprivileged process
+ * holds them with sendfile(2) into AF_UNIX sockets whose peers do not read
+ * (pipes no longer hold memory that must stay movable: they get copies).
+ * A memory offline of their blocks fails on them, and the series records
+ * each such folio until it is freed. Prints the memory blocks that hold the
+ * pages, then waits to be killed.
  *
  *   holdrefs MIB
  */
@@ -17,10 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/uio.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#define PIPE_BYTES	(1UL << 20)	/* F_SETPIPE_SZ: 256 buffers */
 #define MAX_BLOCKS	64
 
 int main(int argc, char **argv)
@@ -28,7 +30,9 @@ int main(int argc, char **argv)
 	unsigned long mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 16;
 	unsigned long len = mib << 20, off, block_bytes = 0;
 	unsigned long blocks[MAX_BLOCKS];
-	int nblocks = 0, pm, i;
+	int nblocks = 0, pm, i, memfd, socks = 0, sv[2] = { -1, -1 }, fresh = 0;
+	struct rlimit rl;
+	off_t pos = 0;
 	char *mem;
 	FILE *f;
 
@@ -38,33 +42,43 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fclose(f);
-	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* A socket pair holds ~200 KiB: many file descriptors. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	memfd = memfd_create("holdrefs", MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, len)) {
+		perror("holdrefs: memfd");
+		return 1;
+	}
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
 	if (mem == MAP_FAILED) {
 		perror("holdrefs: mmap");
 		return 1;
 	}
-	madvise(mem, len, MADV_NOHUGEPAGE);
 	for (off = 0; off < len; off += 4096)
 		mem[off] = (char)off | 1;
-	for (off = 0; off < len; off += PIPE_BYTES) {
-		unsigned long chunk = len - off < PIPE_BYTES ? len - off : PIPE_BYTES;
-		struct iovec iov = { mem + off, chunk };
-		int p[2];
+	while ((unsigned long)pos < len) {
+		ssize_t n = sv[0] < 0 ? -1 : sendfile(sv[0], memfd, &pos, len - pos);
 
-		if (pipe(p) || fcntl(p[1], F_SETPIPE_SZ, PIPE_BYTES) < 0) {
-			fprintf(stderr, "holdrefs: pipe: %s\n", strerror(errno));
+		if (n > 0) {
+			fresh = 0;
+			continue;
+		}
+		if (sv[0] >= 0 && (errno != EAGAIN || fresh)) {
+			fprintf(stderr, "holdrefs: sendfile: %s\n", strerror(errno));
 			return 1;
 		}
-		while (iov.iov_len) {
-			ssize_t n = vmsplice(p[1], &iov, 1, 0);
-
-			if (n <= 0) {
-				fprintf(stderr, "holdrefs: vmsplice: %s\n", strerror(errno));
-				return 1;
-			}
-			iov.iov_base = (char *)iov.iov_base + n;
-			iov.iov_len -= n;
+		/* This pair's buffer is full: the next one. */
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+			fprintf(stderr, "holdrefs: socketpair (%d so far): %s\n", socks,
+				strerror(errno));
+			return 1;
 		}
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		socks++;
+		fresh = 1;
 	}
 	pm = open("/proc/self/pagemap", O_RDONLY);
 	for (off = 0; pm >= 0 && off < len; off += 4096) {
@@ -80,7 +94,7 @@ int main(int argc, char **argv)
 		if (i == nblocks && nblocks < MAX_BLOCKS)
 			blocks[nblocks++] = b;
 	}
-	printf("holding %lu MiB in pipes, pid %d; blocks:", mib, getpid());
+	printf("holding %lu MiB in %d sockets, pid %d; blocks:", mib, socks, getpid());
 	for (i = 0; i < nblocks; i++)
 		printf(" %lu", blocks[i]);
 	printf("\n");
