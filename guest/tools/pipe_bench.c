@@ -3,10 +3,12 @@
  * make bench: pipes filled from memory that must stay movable.
  *
  *   pipe_bench offline MIB DEADLINE_S
- *	A child vmsplices MIB MiB of anonymous memory into 1 MiB pipes nobody
- *	reads and waits; every ZONE_MOVABLE memory block holding a source page
- *	is offlined (each interrupted after DEADLINE_S) and onlined again; then
- *	the child reads the pipes and checks every byte. Prints
+ *	A child, as uid 65534 (nobody) within the default pipe limits (1 MiB
+ *	pipes, fs.pipe-user-pages-soft: 64 MiB), vmsplices MIB MiB of anonymous
+ *	memory into pipes nobody reads and waits; every ZONE_MOVABLE memory
+ *	block holding a source page is offlined (each interrupted after
+ *	DEADLINE_S) and onlined again; then the child reads the pipes and
+ *	checks every byte. Prints
  *	"BENCH offline_vmspliced_<MIB>m_ms T ms" ("T+" when an offline hit its
  *	deadline: 6.12 retries until interrupted).
  *   pipe_bench tput MIB
@@ -27,11 +29,13 @@
 #include <sys/resource.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #define PIPE_SZ		(1 << 20)
 #define CHUNK		(64 << 10)
 #define MAX_BLOCKS	64
+#define NOBODY		65534	/* the holder's uid and gid, when run as root */
 
 static unsigned long block_bytes;
 
@@ -74,11 +78,22 @@ static int block_movable(unsigned long b)
 	return n > 0 && !strncmp(buf, "Movable", 7);
 }
 
-/* Memory blocks of @len bytes at @mem in ZONE_MOVABLE; *@movable pages in them. */
-static int movable_blocks(const char *mem, size_t len, unsigned long *blocks, long *movable)
+/*
+ * Memory blocks of @len bytes at @mem of process @pid (0: this one) in
+ * ZONE_MOVABLE; *@movable pages in them.
+ */
+static int movable_blocks(pid_t pid, const char *mem, size_t len, unsigned long *blocks,
+			  long *movable)
 {
-	int pm = open("/proc/self/pagemap", O_RDONLY), n = 0, i;
+	char path[64];
+	int pm, n = 0, i;
 	size_t off;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/pagemap");
+	pm = open(path, O_RDONLY);
 
 	*movable = 0;
 	for (off = 0; pm >= 0 && off < len; off += 4096) {
@@ -132,24 +147,22 @@ static long offline_block(unsigned long b, int deadline_s)
 	return -(long)(now_ms() - t0);
 }
 
-static int offline_bench(size_t mib, int deadline_s)
+/* The holder's side of offline_bench(), in the child: never returns. */
+static void hold_and_read(size_t len, int ready, int go)
 {
-	size_t len = mib << 20, off, bad = 0, got = 0;
-	int npipes = len / PIPE_SZ, i, go[2], done[2], nb;
-	unsigned long blocks[MAX_BLOCKS];
+	int npipes = len / PIPE_SZ, i;
 	int (*p)[2] = calloc(npipes, sizeof(*p));
-	long movable, t, total = 0;
-	struct rlimit rl;
-	int late = 0;
+	size_t off, bad = 0, got = 0;
 	char *mem, c;
-	pid_t child;
 
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	/* Anyone may do this: nobody, within the default pipe limits. */
+	if (!geteuid() && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))) {
+		perror("pipe_bench: setuid");
+		_exit(3);
+	}
 	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED || !p || pipe(go) || pipe(done))
-		return 1;
+	if (mem == MAP_FAILED || !p)
+		_exit(3);
 	madvise(mem, len, MADV_NOHUGEPAGE);
 	for (off = 0; off < len; off++)
 		mem[off] = pattern(off);
@@ -157,51 +170,75 @@ static int offline_bench(size_t mib, int deadline_s)
 		struct iovec iov = { mem + (size_t)i * PIPE_SZ, PIPE_SZ };
 
 		if (pipe(p[i]) || fcntl(p[i][1], F_SETPIPE_SZ, PIPE_SZ) < 0) {
-			perror("pipe_bench: pipe");
-			return 1;
+			fprintf(stderr, "pipe_bench: pipe %d of %d, uid %d: %s\n",
+				i + 1, npipes, getuid(), strerror(errno));
+			_exit(3);
 		}
 		while (iov.iov_len) {
 			ssize_t n = vmsplice(p[i][1], &iov, 1, 0);
 
 			if (n <= 0) {
 				perror("pipe_bench: vmsplice");
-				return 1;
+				_exit(3);
 			}
 			iov.iov_base = (char *)iov.iov_base + n;
 			iov.iov_len -= n;
 		}
 	}
-	nb = movable_blocks(mem, len, blocks, &movable);
-	printf("# %zu MiB vmspliced into %d pipes; %ld pages in ZONE_MOVABLE, %d block(s)\n",
-	       mib, npipes, movable, nb);
-	/* The source unmapped: only the pipes hold (or held) its pages. */
-	child = fork();
-	if (!child) {
-		/* The holder: reads its pipes when told, and checks the bytes. */
-		munmap(mem, len);
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		for (i = 0; i < npipes; i++) {
-			char buf[CHUNK];
-			ssize_t n;
-
-			close(p[i][1]);
-			while ((n = read(p[i][0], buf, sizeof(buf))) > 0) {
-				for (off = 0; off < (size_t)n; off++)
-					bad += buf[off] != pattern(got + off);
-				got += n;
-			}
-		}
-		printf("# the pipes gave %zu of %zu bytes, %zu differ from the source\n",
-		       got, len, bad);
-		_exit(got == len && !bad ? 0 : 2);
-	}
-	for (i = 0; i < npipes; i++) {
-		close(p[i][0]);
-		close(p[i][1]);
-	}
+	/* Where the source is, for the parent's pagemap; then only the pipes hold it. */
+	if (write(ready, &mem, sizeof(mem)) != sizeof(mem) || read(go, &c, 1) != 1)
+		_exit(3);
 	munmap(mem, len);
+	if (write(ready, "u", 1) != 1 || read(go, &c, 1) != 1)
+		_exit(3);
+	for (i = 0; i < npipes; i++) {
+		char buf[CHUNK];
+		ssize_t n;
+
+		close(p[i][1]);
+		while ((n = read(p[i][0], buf, sizeof(buf))) > 0) {
+			for (off = 0; off < (size_t)n; off++)
+				bad += buf[off] != pattern(got + off);
+			got += n;
+		}
+	}
+	printf("# the pipes gave %zu of %zu bytes, %zu differ from the source\n",
+	       got, len, bad);
+	_exit(got == len && !bad ? 0 : 2);
+}
+
+static int offline_bench(size_t mib, int deadline_s)
+{
+	size_t len = mib << 20;
+	int i, go[2], ready[2], nb, late = 0, status = 0;
+	unsigned long blocks[MAX_BLOCKS];
+	long movable, t, total = 0;
+	char *mem, c;
+	pid_t child;
+
+	if (pipe(go) || pipe(ready))
+		return 1;
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		return 1;
+	if (!child) {
+		close(go[1]);
+		close(ready[0]);
+		hold_and_read(len, ready[1], go[0]);
+	}
+	close(go[0]);
+	close(ready[1]);
+	if (read(ready[0], &mem, sizeof(mem)) != sizeof(mem)) {
+		waitpid(child, &status, 0);
+		fprintf(stderr, "pipe_bench: the holder failed (%d)\n", WEXITSTATUS(status));
+		return 1;
+	}
+	nb = movable_blocks(child, mem, len, blocks, &movable);
+	printf("# %zu MiB vmspliced by uid %d into %zu pipes of 1 MiB; %ld pages in ZONE_MOVABLE, %d block(s)\n",
+	       mib, geteuid() ? (int)geteuid() : NOBODY, len / PIPE_SZ, movable, nb);
+	if (write(go[1], "u", 1) != 1 || read(ready[0], &c, 1) != 1)
+		return 1;
 	for (i = 0; i < nb; i++) {
 		t = offline_block(blocks[i], deadline_s);
 		printf("# memory%lu: %s after %ld ms\n", blocks[i],
@@ -213,10 +250,11 @@ static int offline_bench(size_t mib, int deadline_s)
 		printf("BENCH offline_vmspliced_%zum_ms %ld%s ms\n", mib, total, late ? "+" : "");
 	else
 		printf("# no source page in ZONE_MOVABLE: nothing to offline\n");
+	fflush(stdout);
 	if (write(go[1], "g", 1) != 1)
 		return 1;
-	waitpid(child, &i, 0);
-	return WIFEXITED(i) && !WEXITSTATUS(i) ? 0 : 1;
+	waitpid(child, &status, 0);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -275,7 +313,7 @@ static int tput_bench(size_t mib)
 			return 1;
 		for (off = 0; off < len; off++)
 			mem[off] = pattern(off);
-		movable_blocks(mem, len, blocks, &movable);
+		movable_blocks(0, mem, len, blocks, &movable);
 		for (i = 0; i < 5; i++) {
 			t[i] = through_pipe(mem, memfd, len);
 			if (!t[i]) {
