@@ -4,13 +4,13 @@
  *
  *   pipe_bench offline MIB DEADLINE_S
  *	A child, as uid 65534 (nobody) within the default pipe limits (1 MiB
- *	pipes, fs.pipe-user-pages-soft: 64 MiB), vmsplices MIB MiB of anonymous
- *	memory into pipes nobody reads and waits; every ZONE_MOVABLE memory
- *	block holding a source page is offlined (each interrupted after
- *	DEADLINE_S) and onlined again; then the child reads the pipes and
- *	checks every byte. Prints
- *	"BENCH offline_vmspliced_<MIB>m_ms T ms" ("T+" when an offline hit its
- *	deadline: 6.12 retries until interrupted).
+ *	pipes, fs.pipe-user-pages-soft: 64 MiB, so MIB <= 64 and no other
+ *	pipe of that user), vmsplices MIB MiB of anonymous memory into pipes
+ *	nobody reads and waits; every ZONE_MOVABLE memory block holding a
+ *	source page is offlined (each interrupted after DEADLINE_S) and
+ *	onlined again; then the child reads the pipes and checks every byte.
+ *	Prints "BENCH offline_vmspliced_<MIB>m_ms T ms" ("T+" when an
+ *	offline hit its deadline: 6.12 retries until interrupted).
  *   pipe_bench tput MIB
  *	vmsplice(2) of MIB MiB of anonymous memory and splice(2) of a MIB MiB
  *	memfd, 64 KiB at a time, each read back through the pipe: median of 5,
@@ -117,16 +117,25 @@ static int movable_blocks(pid_t pid, const char *mem, size_t len, unsigned long 
 	return n;
 }
 
-/* Offline block @b within @deadline_s: its time in ms, negative if interrupted. */
-static long offline_block(unsigned long b, int deadline_s)
+/*
+ * Offline block @b within @deadline_s, and online it again: the offline's
+ * time in ms; negative if it was interrupted at the deadline or failed
+ * (*@failed set then).
+ */
+static long offline_block(unsigned long b, int deadline_s, int *failed)
 {
 	char path[96];
-	uint64_t t0 = now_ms();
-	int status = 0;
+	uint64_t t0 = now_ms(), t;
+	int status = 0, late = 0;
 	pid_t pid;
 
+	*failed = 0;
 	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%lu/state", b);
 	pid = fork();
+	if (pid < 0) {
+		*failed = 1;
+		return -1;
+	}
 	if (!pid) {
 		signal(SIGINT, SIG_DFL);
 		_exit(write_file(path, "offline") ? 1 : 0);
@@ -135,16 +144,19 @@ static long offline_block(unsigned long b, int deadline_s)
 		if (now_ms() - t0 > (uint64_t)deadline_s * 1000) {
 			kill(pid, SIGINT);
 			waitpid(pid, &status, 0);
-			return -(long)(now_ms() - t0);
+			late = 1;
+			break;
 		}
 		usleep(10 * 1000);
 	}
+	t = now_ms() - t0;
+	/* An offline done just before the signal counts as done. */
 	if (WIFEXITED(status) && !WEXITSTATUS(status)) {
-		t0 = now_ms() - t0;
 		write_file(path, "online_movable");
-		return t0;
+		return t;
 	}
-	return -(long)(now_ms() - t0);
+	*failed = !late;
+	return -(long)t;
 }
 
 /* The holder's side of offline_bench(), in the child: never returns. */
@@ -210,7 +222,7 @@ static void hold_and_read(size_t len, int ready, int go)
 static int offline_bench(size_t mib, int deadline_s)
 {
 	size_t len = mib << 20;
-	int i, go[2], ready[2], nb, late = 0, status = 0;
+	int i, go[2], ready[2], nb, late = 0, bad = 0, failed, status = 0;
 	unsigned long blocks[MAX_BLOCKS];
 	long movable, t, total = 0;
 	char *mem, c;
@@ -231,7 +243,12 @@ static int offline_bench(size_t mib, int deadline_s)
 	close(ready[1]);
 	if (read(ready[0], &mem, sizeof(mem)) != sizeof(mem)) {
 		waitpid(child, &status, 0);
-		fprintf(stderr, "pipe_bench: the holder failed (%d)\n", WEXITSTATUS(status));
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "pipe_bench: the holder died of signal %d\n",
+				WTERMSIG(status));
+		else
+			fprintf(stderr, "pipe_bench: the holder failed (%d)\n",
+				WEXITSTATUS(status));
 		return 1;
 	}
 	nb = movable_blocks(child, mem, len, blocks, &movable);
@@ -240,21 +257,25 @@ static int offline_bench(size_t mib, int deadline_s)
 	if (write(go[1], "u", 1) != 1 || read(ready[0], &c, 1) != 1)
 		return 1;
 	for (i = 0; i < nb; i++) {
-		t = offline_block(blocks[i], deadline_s);
+		t = offline_block(blocks[i], deadline_s, &failed);
 		printf("# memory%lu: %s after %ld ms\n", blocks[i],
-		       t >= 0 ? "offlined" : "still online, interrupted", t >= 0 ? t : -t);
-		late += t < 0;
+		       t >= 0 ? "offlined" : failed ? "offline failed" :
+		       "still online, interrupted", t >= 0 ? t : -t);
+		late += t < 0 && !failed;
+		bad += failed;
 		total += t >= 0 ? t : -t;
 	}
-	if (nb)
+	if (nb && !bad)
 		printf("BENCH offline_vmspliced_%zum_ms %ld%s ms\n", mib, total, late ? "+" : "");
+	else if (nb)
+		printf("# %d offline(s) failed: no figure\n", bad);
 	else
 		printf("# no source page in ZONE_MOVABLE: nothing to offline\n");
 	fflush(stdout);
 	if (write(go[1], "g", 1) != 1)
 		return 1;
 	waitpid(child, &status, 0);
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
+	return WIFEXITED(status) && !WEXITSTATUS(status) && !bad ? 0 : 1;
 }
 
 static int cmp_u64(const void *a, const void *b)
