@@ -75,6 +75,9 @@ compact_cycle() {
 # a pin record per pinned folio and a failure record per held one.
 # Records are off by default (level 1): on (level 2) for this state.
 mgr_enabled=/sys/kernel/debug/migratability/enabled
+# The series boots with migratability=record for the page_ext words that
+# name pinners (scripts/bench.sh): the default level until state_start.
+[ -w $mgr_enabled ] && echo 1 > $mgr_enabled
 state_start() {
 	[ -w $mgr_enabled ] && echo 2 > $mgr_enabled
 	longterm_pin_bench -p 4096 >/tmp/pins.out 2>&1 &

@@ -108,4 +108,4 @@ cat <<'MSG'
  narrates. The kernel console goes to build/guest-demo.console.
 ==============================================================================
 MSG
-"$TOP/scripts/guest.sh" demo "${DEADLINE:-600}" | progress guest guest
+"$TOP/scripts/guest.sh" demo "${DEADLINE:-600}" migratability=record | progress guest guest

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the KUnit suites built into the guest kernel: boot with kunit.enable=1,
+# Run the KUnit suites built into the guest kernel: boot with kunit.enable=1
+# (and migratability=record: the pinner words the pin tests need),
 # parse the console's KTAP with the tree's kunit.py, one result per test case.
 #   [KERNEL=bzImage] [TAG=name] [PREFIX=results prefix] scripts/kunit.sh
 set -euo pipefail
@@ -9,11 +10,11 @@ export TAG=${TAG:-kunit}
 P=${PREFIX:-kunit}
 "$TOP/scripts/initramfs.sh"
 rc=0
-QUIET=1 "$TOP/scripts/guest.sh" kunit "${DEADLINE:-600}" kunit.enable=1 || rc=$?
+QUIET=1 "$TOP/scripts/guest.sh" kunit "${DEADLINE:-600}" kunit.enable=1 migratability=record || rc=$?
 # A boot that lost its PCI interrupts to a slow host (see lib.sh): once more.
 if [ $rc -ne 0 ] && acpi_irq_lost "$BUILD/guest-$TAG.console"; then
 	rc=0
-	QUIET=1 "$TOP/scripts/guest.sh" kunit "${DEADLINE:-600}" kunit.enable=1 || rc=$?
+	QUIET=1 "$TOP/scripts/guest.sh" kunit "${DEADLINE:-600}" kunit.enable=1 migratability=record || rc=$?
 fi
 console=$BUILD/guest-$TAG.console
 json=$BUILD/$TAG.json
