@@ -109,7 +109,7 @@ state_stop() {
 	[ -w $mgr_enabled ] && echo 1 > $mgr_enabled
 }
 
-# "bench.sh writes" (guest.mode=benchw): only the FUSE write throughput, for
+# "bench.sh writes" (guest.mode=benchw): only FUSE fsync and write throughput, for
 # the extra boots make bench spends on it (see scripts/bench.sh).
 if [ "$1" = writes ]; then
 	bounded 900 hostile_fuse_bench -b -w | grep '^BENCH'

@@ -11,7 +11,7 @@ for ((i = 1; i <= N; i++)); do
 		record) K=build/kobj-bench-series; args=migratability=record;;
 		esac
 		QUIET=1 TAG=pb13$SFX-$k-$i KERNEL=$K/arch/x86/boot/bzImage scripts/guest.sh adhoc 400 $args >/dev/null 2>&1
-		{ echo "== $k $i"; grep -h "BENCH\|enabled" build/guest-pb13$SFX-$k-$i.out; } >> $out
+		{ echo "== $k $i"; grep -h "BENCH\|enabled\|# ring" build/guest-pb13$SFX-$k-$i.out; } >> $out
 	done
 done
 echo finished >> $out
